@@ -1,0 +1,29 @@
+"""Mirrors org.apache.zookeeper.data.Id.
+
+Generated from jute/records.jute by tools/jute_compiler.py; do not edit.
+"""
+
+from __future__ import annotations
+
+from pyzookeeper.jute.Record import Record
+
+
+class Id(Record):
+    __slots__ = ("scheme", "id")
+    _fields = ("scheme", "id")
+
+    def __init__(self, scheme: str | None = None, id: str | None = None) -> None:
+        self.scheme = scheme
+        self.id = id
+
+    def serialize(self, a_, tag: str) -> None:
+        a_.startRecord(self, tag)
+        a_.writeString(self.scheme, "scheme")
+        a_.writeString(self.id, "id")
+        a_.endRecord(self, tag)
+
+    def deserialize(self, a_, tag: str) -> None:
+        a_.startRecord(tag)
+        self.scheme = a_.readString("scheme")
+        self.id = a_.readString("id")
+        a_.endRecord(tag)

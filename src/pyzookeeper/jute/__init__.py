@@ -1,0 +1,1 @@
+"""Mirrors the org.apache.jute package: the serialization every ZooKeeper record uses."""

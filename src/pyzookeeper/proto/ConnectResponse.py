@@ -1,0 +1,37 @@
+"""Mirrors org.apache.zookeeper.proto.ConnectResponse.
+
+Generated from jute/records.jute by tools/jute_compiler.py; do not edit.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from pyzookeeper.jute.Record import Record
+
+
+_FIXED0 = struct.Struct(">iiq")
+_FIXED0_TAGS = ("protocolVersion", "timeOut", "sessionId")
+
+
+class ConnectResponse(Record):
+    __slots__ = ("protocolVersion", "timeOut", "sessionId", "passwd")
+    _fields = ("protocolVersion", "timeOut", "sessionId", "passwd")
+
+    def __init__(self, protocolVersion: int = 0, timeOut: int = 0, sessionId: int = 0, passwd: bytes | None = None) -> None:
+        self.protocolVersion = protocolVersion
+        self.timeOut = timeOut
+        self.sessionId = sessionId
+        self.passwd = passwd
+
+    def serialize(self, a_, tag: str) -> None:
+        a_.startRecord(self, tag)
+        a_.writeFixed(_FIXED0, (self.protocolVersion, self.timeOut, self.sessionId), _FIXED0_TAGS)
+        a_.writeBuffer(self.passwd, "passwd")
+        a_.endRecord(self, tag)
+
+    def deserialize(self, a_, tag: str) -> None:
+        a_.startRecord(tag)
+        (self.protocolVersion, self.timeOut, self.sessionId) = a_.readFixed(_FIXED0)
+        self.passwd = a_.readBuffer("passwd")
+        a_.endRecord(tag)

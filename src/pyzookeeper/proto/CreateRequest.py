@@ -1,0 +1,50 @@
+"""Mirrors org.apache.zookeeper.proto.CreateRequest.
+
+Generated from jute/records.jute by tools/jute_compiler.py; do not edit.
+"""
+
+from __future__ import annotations
+
+from pyzookeeper.jute.Record import Record
+from pyzookeeper.data.ACL import ACL
+
+
+class CreateRequest(Record):
+    __slots__ = ("path", "data", "acl", "flags")
+    _fields = ("path", "data", "acl", "flags")
+
+    def __init__(self, path: str | None = None, data: bytes | None = None, acl: list[ACL] | None = None, flags: int = 0) -> None:
+        self.path = path
+        self.data = data
+        self.acl = acl
+        self.flags = flags
+
+    def serialize(self, a_, tag: str) -> None:
+        a_.startRecord(self, tag)
+        a_.writeString(self.path, "path")
+        a_.writeBuffer(self.data, "data")
+        a_.startVector(self.acl, "acl")
+        if self.acl is not None:
+            for e1 in self.acl:
+                a_.writeRecord(e1, "e1")
+        a_.endVector(self.acl, "acl")
+        a_.writeInt(self.flags, "flags")
+        a_.endRecord(self, tag)
+
+    def deserialize(self, a_, tag: str) -> None:
+        a_.startRecord(tag)
+        self.path = a_.readString("path")
+        self.data = a_.readBuffer("data")
+        vidx1 = a_.startVector("acl")
+        if vidx1 is not None:
+            self.acl = []
+            while not vidx1.done():
+                e1 = ACL()
+                a_.readRecord(e1, "e1")
+                self.acl.append(e1)
+                vidx1.incr()
+        else:
+            self.acl = None
+        a_.endVector("acl")
+        self.flags = a_.readInt("flags")
+        a_.endRecord(tag)

@@ -1,0 +1,26 @@
+"""Mirrors org.apache.zookeeper.proto.ErrorResponse.
+
+Generated from jute/records.jute by tools/jute_compiler.py; do not edit.
+"""
+
+from __future__ import annotations
+
+from pyzookeeper.jute.Record import Record
+
+
+class ErrorResponse(Record):
+    __slots__ = ("err",)
+    _fields = ("err",)
+
+    def __init__(self, err: int = 0) -> None:
+        self.err = err
+
+    def serialize(self, a_, tag: str) -> None:
+        a_.startRecord(self, tag)
+        a_.writeInt(self.err, "err")
+        a_.endRecord(self, tag)
+
+    def deserialize(self, a_, tag: str) -> None:
+        a_.startRecord(tag)
+        self.err = a_.readInt("err")
+        a_.endRecord(tag)

@@ -1,0 +1,29 @@
+"""Mirrors org.apache.zookeeper.proto.ExistsRequest.
+
+Generated from jute/records.jute by tools/jute_compiler.py; do not edit.
+"""
+
+from __future__ import annotations
+
+from pyzookeeper.jute.Record import Record
+
+
+class ExistsRequest(Record):
+    __slots__ = ("path", "watch")
+    _fields = ("path", "watch")
+
+    def __init__(self, path: str | None = None, watch: bool = False) -> None:
+        self.path = path
+        self.watch = watch
+
+    def serialize(self, a_, tag: str) -> None:
+        a_.startRecord(self, tag)
+        a_.writeString(self.path, "path")
+        a_.writeBool(self.watch, "watch")
+        a_.endRecord(self, tag)
+
+    def deserialize(self, a_, tag: str) -> None:
+        a_.startRecord(tag)
+        self.path = a_.readString("path")
+        self.watch = a_.readBool("watch")
+        a_.endRecord(tag)

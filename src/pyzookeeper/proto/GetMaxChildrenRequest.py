@@ -1,0 +1,26 @@
+"""Mirrors org.apache.zookeeper.proto.GetMaxChildrenRequest.
+
+Generated from jute/records.jute by tools/jute_compiler.py; do not edit.
+"""
+
+from __future__ import annotations
+
+from pyzookeeper.jute.Record import Record
+
+
+class GetMaxChildrenRequest(Record):
+    __slots__ = ("path",)
+    _fields = ("path",)
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path
+
+    def serialize(self, a_, tag: str) -> None:
+        a_.startRecord(self, tag)
+        a_.writeString(self.path, "path")
+        a_.endRecord(self, tag)
+
+    def deserialize(self, a_, tag: str) -> None:
+        a_.startRecord(tag)
+        self.path = a_.readString("path")
+        a_.endRecord(tag)

@@ -1,0 +1,28 @@
+"""Mirrors org.apache.zookeeper.proto.SetDataResponse.
+
+Generated from jute/records.jute by tools/jute_compiler.py; do not edit.
+"""
+
+from __future__ import annotations
+
+from pyzookeeper.jute.Record import Record
+from pyzookeeper.data.Stat import Stat
+
+
+class SetDataResponse(Record):
+    __slots__ = ("stat",)
+    _fields = ("stat",)
+
+    def __init__(self, stat: Stat | None = None) -> None:
+        self.stat = stat
+
+    def serialize(self, a_, tag: str) -> None:
+        a_.startRecord(self, tag)
+        a_.writeRecord(self.stat, "stat")
+        a_.endRecord(self, tag)
+
+    def deserialize(self, a_, tag: str) -> None:
+        a_.startRecord(tag)
+        self.stat = Stat()
+        a_.readRecord(self.stat, "stat")
+        a_.endRecord(tag)
