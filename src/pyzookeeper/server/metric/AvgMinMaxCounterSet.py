@@ -1,0 +1,44 @@
+"""Mirrors org.apache.zookeeper.server.metric.AvgMinMaxCounterSet: min, max, average by key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyzookeeper.metrics.SummarySet import SummarySet
+from pyzookeeper.server.metric.AvgMinMaxCounter import AvgMinMaxCounter
+from pyzookeeper.server.metric.Metric import Metric
+
+
+class AvgMinMaxCounterSet(Metric, SummarySet):
+    """Each key publishes the AvgMinMaxCounter names of ``<key>_<name>``."""
+
+    __slots__ = ("name", "counters")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.counters: dict[str, AvgMinMaxCounter] = {}
+
+    def _getCounterForKey(self, key: str) -> AvgMinMaxCounter:
+        counter = self.counters.get(key)
+        if counter is None:
+            counter = self.counters.setdefault(key, AvgMinMaxCounter(key + "_" + self.name))
+        return counter
+
+    def addDataPoint(self, key: str, value: int) -> None:
+        self._getCounterForKey(key).addDataPoint(value)
+
+    add = addDataPoint
+
+    def resetMax(self) -> None:
+        for counter in list(self.counters.values()):
+            counter.resetMax()
+
+    def reset(self) -> None:
+        for counter in list(self.counters.values()):
+            counter.reset()
+
+    def values(self) -> dict[str, Any]:
+        m: dict[str, Any] = {}
+        for counter in list(self.counters.values()):
+            m.update(counter.values())
+        return m
