@@ -1,9 +1,8 @@
 """Mirrors org.apache.zookeeper.server.metric.AvgMinMaxCounter: min, max, average of a series.
 
 Deliberate difference: Java updates four atomics per data point; here a data point is one
-append to a deque (atomic and lock free), and the series is folded into the totals in
-batches, under a lock, when it is read or when enough points are waiting. The published
-numbers are the same.
+append to a deque, folded into the totals in batches (see Metric). The published numbers
+are the same.
 """
 
 from __future__ import annotations
@@ -12,22 +11,13 @@ import threading
 from collections import deque
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal
-from itertools import repeat, starmap
 from typing import Any
 
 from pyzookeeper.metrics.Summary import Summary
-from pyzookeeper.server.metric.Metric import LONG_MAX, LONG_MIN, Metric
-
-FOLD_THRESHOLD = 512
-"""Data points that may wait before the writer that sees them folds them in."""
+from pyzookeeper.server.metric.Metric import FOLD_THRESHOLD, LONG_MAX, LONG_MIN, Metric, drain
 
 _SCALE = Decimal("0.0001")
 _DECIMAL_CONTEXT = Context(prec=400, rounding=ROUND_HALF_UP)
-
-
-def drain(pending: deque) -> list:
-    """Take every item now in ``pending``, oldest first; later appends stay for the next drain."""
-    return list(starmap(pending.popleft, repeat((), len(pending))))
 
 
 class AvgMinMaxCounter(Metric, Summary):

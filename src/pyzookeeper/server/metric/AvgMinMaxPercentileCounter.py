@@ -1,8 +1,8 @@
 """Mirrors org.apache.zookeeper.server.metric.AvgMinMaxPercentileCounter: min, max, average
 and the 50th, 95th, 99th and 99.9th percentiles of a series.
 
-Deliberate differences: data points are buffered in a lock-free deque and folded in batches
-(see AvgMinMaxCounter); the uniform reservoir of 4096 samples is filled with Vitter's
+Deliberate differences: data points are buffered in a deque and folded in batches (see
+Metric); the uniform reservoir of 4096 samples is filled with Vitter's
 algorithm L, which draws the same uniform sample as Java's algorithm R with far fewer random
 numbers. The percentiles of a snapshot are those of Dropwizard's UniformSnapshot, which Java
 uses through its Histogram.
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from pyzookeeper.metrics.Summary import Summary
-from pyzookeeper.server.metric.AvgMinMaxCounter import FOLD_THRESHOLD, AvgMinMaxCounter, drain
-from pyzookeeper.server.metric.Metric import Metric
+from pyzookeeper.server.metric.AvgMinMaxCounter import AvgMinMaxCounter
+from pyzookeeper.server.metric.Metric import FOLD_THRESHOLD, Metric, drain
 
 
 def _open_unit() -> float:
