@@ -15,7 +15,8 @@ from pyzookeeper.metrics.GaugeSet import GaugeSet
 from pyzookeeper.metrics.MetricsContext import DetailLevel, MetricsContext
 from pyzookeeper.metrics.MetricsProvider import MetricsProvider
 from pyzookeeper.metrics.MetricsProviderLifeCycleException import MetricsProviderLifeCycleException
-from pyzookeeper.metrics.impl import MetricsProviderBootstrap
+from pyzookeeper.metrics.impl import MetricsProviderBootstrap as bootstrap_module
+from pyzookeeper.metrics.impl.MetricsProviderBootstrap import MetricsProviderBootstrap
 from pyzookeeper.metrics.impl.DefaultMetricsProvider import DefaultMetricsProvider
 from pyzookeeper.metrics.impl.NullMetricsProvider import NullMetricsProvider
 from pyzookeeper.server.DataNode import DataNode
@@ -417,6 +418,7 @@ def test_null_provider_keeps_nothing():
 def test_bootstrap_starts_known_providers(name, cls):
     provider = MetricsProviderBootstrap.startMetricsProvider(name, {})
     assert type(provider) is cls
+    assert type(bootstrap_module.startMetricsProvider(name, {})) is cls  # the module form
 
 
 class RecordingProvider(DefaultMetricsProvider):

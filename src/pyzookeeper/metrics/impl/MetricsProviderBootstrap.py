@@ -12,6 +12,9 @@ that says so, rather than replaced by the default provider: falling back would l
 Prometheus port closed while the server looked healthy, and a scraper would miss every value
 without a word. Every metric is still served by ``mntr`` and the AdminServer ``monitor``
 command with the default provider.
+
+Use ``MetricsProviderBootstrap.startMetricsProvider(name, configuration)``, after importing
+either the class or this module: both hold the same functions.
 """
 
 from __future__ import annotations
@@ -35,24 +38,50 @@ _BUILT_IN = {
 PROMETHEUS_PROVIDER = "org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider"
 
 
-def resolve_provider_class(metricsProviderClassName: str) -> type[MetricsProvider]:
-    """The class named by ``metricsProviderClassName`` (``Class.forName`` for providers).
+class MetricsProviderBootstrap:
+    """Only static methods, as Java's abstract utility class."""
 
-    Raises ImportError, with the reason, when there is no such provider class.
-    """
-    name = (metricsProviderClassName or "").strip()
-    if not name:
-        raise ImportError("no metrics provider class name given")
-    if name == PROMETHEUS_PROVIDER:
-        raise ImportError(
-            f"{name} is not available: pyzookeeper has no Prometheus exporter. Remove "
-            "metricsProvider.className (and the other metricsProvider.* keys) to use the default "
-            "provider, which serves every metric through mntr and the AdminServer monitor command")
-    name = _BUILT_IN.get(name, name)
-    cls = _import_class(name)
-    if not (isinstance(cls, type) and issubclass(cls, MetricsProvider)):
-        raise ImportError(f"{metricsProviderClassName} is not a MetricsProvider class")
-    return cls
+    __slots__ = ()
+
+    @staticmethod
+    def resolve_provider_class(metricsProviderClassName: str) -> type[MetricsProvider]:
+        """The class named by ``metricsProviderClassName`` (``Class.forName`` for providers).
+
+        Raises ImportError, with the reason, when there is no such provider class; a
+        configuration parser calls this to refuse a bad name early, as Java's does.
+        """
+        name = (metricsProviderClassName or "").strip()
+        if not name:
+            raise ImportError("no metrics provider class name given")
+        if name == PROMETHEUS_PROVIDER:
+            raise ImportError(
+                f"{name} is not available: pyzookeeper has no Prometheus exporter. Remove "
+                "metricsProvider.className (and the other metricsProvider.* keys) to use the "
+                "default provider, which serves every metric through mntr and the AdminServer "
+                "monitor command")
+        cls = _import_class(_BUILT_IN.get(name, name))
+        if not (isinstance(cls, type) and issubclass(cls, MetricsProvider)):
+            raise ImportError(f"{metricsProviderClassName} is not a MetricsProvider class")
+        return cls
+
+    @staticmethod
+    def startMetricsProvider(metricsProviderClassName: str,
+                             configuration: Mapping[str, str]) -> MetricsProvider:
+        """Build the provider with its no-argument constructor, configure it and start it."""
+        try:
+            cls = MetricsProviderBootstrap.resolve_provider_class(metricsProviderClassName)
+            metricsProvider = cls()
+        except (ImportError, TypeError) as error:
+            LOG.error("Cannot boot MetricsProvider %s", metricsProviderClassName, exc_info=error)
+            raise MetricsProviderLifeCycleException(
+                f"Cannot boot MetricsProvider {metricsProviderClassName}: {error}") from error
+        try:
+            metricsProvider.configure(configuration)
+            metricsProvider.start()
+        except MetricsProviderLifeCycleException as error:
+            LOG.error("Cannot boot MetricsProvider %s", metricsProviderClassName, exc_info=error)
+            raise
+        return metricsProvider
 
 
 def _import_class(name: str) -> object:
@@ -83,19 +112,5 @@ def _attribute(module_name: str, attr: str, name: str) -> object:
         raise ImportError(f"no class {name}") from None
 
 
-def startMetricsProvider(metricsProviderClassName: str,
-                         configuration: Mapping[str, str]) -> MetricsProvider:
-    """Build the provider with its no-argument constructor, configure it and start it."""
-    try:
-        metricsProvider = resolve_provider_class(metricsProviderClassName)()
-    except (ImportError, TypeError) as error:
-        LOG.error("Cannot boot MetricsProvider %s", metricsProviderClassName, exc_info=error)
-        raise MetricsProviderLifeCycleException(
-            f"Cannot boot MetricsProvider {metricsProviderClassName}: {error}") from error
-    try:
-        metricsProvider.configure(configuration)
-        metricsProvider.start()
-    except MetricsProviderLifeCycleException as error:
-        LOG.error("Cannot boot MetricsProvider %s", metricsProviderClassName, exc_info=error)
-        raise
-    return metricsProvider
+resolve_provider_class = MetricsProviderBootstrap.resolve_provider_class
+startMetricsProvider = MetricsProviderBootstrap.startMetricsProvider
