@@ -1,0 +1,1 @@
+"""Mirrors the org.apache.zookeeper.version package."""
