@@ -244,12 +244,23 @@ def parse_mntr(text: str) -> dict[str, str]:
     return out
 
 
-def test_java_mntr_is_server_metrics_plus_server_gauges(tmp_path, java_available):
-    with JavaZooKeeperServer(tmp_path) as zk:
-        # ruok answers before the server serves; mntr waits for it
-        text = wait_for(lambda: (lambda t: t if "zk_version" in t else None)(four_letter_word(zk.port, "mntr")),
-                        what="mntr from the Java server")
-    mntr = parse_mntr(text)
+def serving_mntr(port: int) -> str:
+    """``mntr`` once the server serves (ruok answers earlier than that)."""
+    def ready():
+        text = four_letter_word(port, "mntr")
+        return text if "zk_version" in text else None
+    return wait_for(ready, what=f"mntr on {port}")
+
+
+@pytest.fixture(scope="module")
+def java_mntr(tmp_path_factory, java_available) -> dict[str, str]:
+    """``mntr`` of a fresh standalone Java server."""
+    with JavaZooKeeperServer(tmp_path_factory.mktemp("java-mntr")) as zk:
+        return parse_mntr(serving_mntr(zk.port))
+
+
+def test_java_mntr_is_server_metrics_plus_server_gauges(java_mntr):
+    mntr = java_mntr
     ours = our_dump(ServerMetrics(DefaultMetricsProvider()).getMetricsProvider())
 
     assert set(ours).isdisjoint(GAUGES_REGISTERED_BY_ZOOKEEPER_SERVER)
@@ -262,3 +273,21 @@ def test_java_mntr_is_server_metrics_plus_server_gauges(tmp_path, java_available
             assert "." in mntr[key] or "E" in mntr[key], key
         else:
             assert mntr[key].lstrip("-").isdigit(), key
+
+
+def test_our_mntr_has_the_keys_and_kinds_of_java(java_mntr, tmp_path):
+    pytest.importorskip("pyzookeeper.server.command.MonitorCommand",
+                        reason="the four-letter-word commands are not in the tree yet")
+    pytest.importorskip("pyzookeeper.server.admin.AdminServerFactory",
+                        reason="the AdminServer is not in the tree yet")
+    from pyzkserver import EmbeddedServer
+
+    with EmbeddedServer(tmp_path) as server:
+        mntr = parse_mntr(serving_mntr(server.port))
+    assert list(mntr)[:2] == list(MONITOR_VALUES)
+    assert mntr["server_state"] == java_mntr["server_state"]
+    assert set(mntr) == set(java_mntr)
+    for key, java_value in java_mntr.items():
+        if key == "version":
+            continue
+        assert ("." in mntr[key] or "E" in mntr[key]) == ("." in java_value or "E" in java_value), key
