@@ -21,8 +21,5 @@ class Gauge(ABC):
     def get(self) -> Number | None:
         """The current value, or None when there is none."""
 
-    def __call__(self) -> Number | None:
-        return self.get()
-
 
 GaugeLike = Union[Gauge, Callable[[], Union[Number, None]]]

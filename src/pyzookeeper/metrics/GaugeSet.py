@@ -21,8 +21,5 @@ class GaugeSet(ABC):
     def values(self) -> Mapping[str, Number | None]:
         """Every key with its current value."""
 
-    def __call__(self) -> Mapping[str, Number | None]:
-        return self.values()
-
 
 GaugeSetLike = Union[GaugeSet, Callable[[], Mapping[str, Union[Number, None]]]]

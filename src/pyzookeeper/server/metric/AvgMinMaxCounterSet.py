@@ -19,13 +19,13 @@ class AvgMinMaxCounterSet(Metric, SummarySet):
         self.counters: dict[str, AvgMinMaxCounter] = {}
 
     def _getCounterForKey(self, key: str) -> AvgMinMaxCounter:
-        counter = self.counters.get(key)
-        if counter is None:
-            counter = self.counters.setdefault(key, AvgMinMaxCounter(key + "_" + self.name))
-        return counter
+        return self.counters.setdefault(key, AvgMinMaxCounter(key + "_" + self.name))
 
     def addDataPoint(self, key: str, value: int) -> None:
-        self._getCounterForKey(key).addDataPoint(value)
+        counter = self.counters.get(key)
+        if counter is None:
+            counter = self._getCounterForKey(key)
+        counter.addDataPoint(value)
 
     add = addDataPoint
 

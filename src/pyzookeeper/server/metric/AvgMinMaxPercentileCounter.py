@@ -1,11 +1,8 @@
 """Mirrors org.apache.zookeeper.server.metric.AvgMinMaxPercentileCounter: min, max, average
-and the 50th, 95th, 99th and 99.9th percentiles of a series.
+and 50th, 95th, 99th, 99.9th percentiles, from Dropwizard's UniformSnapshot as in Java.
 
-Deliberate differences: data points are buffered in a deque and folded in batches (see
-Metric); the uniform reservoir of 4096 samples is filled with Vitter's
-algorithm L, which draws the same uniform sample as Java's algorithm R with far fewer random
-numbers. The percentiles of a snapshot are those of Dropwizard's UniformSnapshot, which Java
-uses through its Histogram.
+Deliberate differences: updates are folded in batches (see Metric), and the reservoir of 4096
+samples uses algorithm L, the same uniform sample as Java's algorithm R for fewer random draws.
 """
 
 from __future__ import annotations

@@ -19,13 +19,13 @@ class AvgMinMaxPercentileCounterSet(Metric, SummarySet):
         self.counters: dict[str, AvgMinMaxPercentileCounter] = {}
 
     def _getCounterForKey(self, key: str) -> AvgMinMaxPercentileCounter:
-        counter = self.counters.get(key)
-        if counter is None:
-            counter = self.counters.setdefault(key, AvgMinMaxPercentileCounter(key + "_" + self.name))
-        return counter
+        return self.counters.setdefault(key, AvgMinMaxPercentileCounter(key + "_" + self.name))
 
     def addDataPoint(self, key: str, value: int) -> None:
-        self._getCounterForKey(key).addDataPoint(value)
+        counter = self.counters.get(key)
+        if counter is None:
+            counter = self._getCounterForKey(key)
+        counter.addDataPoint(value)
 
     add = addDataPoint
 
