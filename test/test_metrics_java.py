@@ -291,3 +291,37 @@ def test_our_mntr_has_the_keys_and_kinds_of_java(java_mntr, tmp_path):
         if key == "version":
             continue
         assert ("." in mntr[key] or "E" in mntr[key]) == ("." in java_value or "E" in java_value), key
+
+
+QUOTA_NODES = (
+    ("/a", b""), ("/a/b", b"xy"), ("/c", b"abc"), ("/d", b""),
+    ("/zookeeper/quota/a", b""),
+    ("/zookeeper/quota/a/zookeeper_limits", b"count=10,bytes=100=;countHardLimit=7;byteHardLimit=-1"),
+    ("/zookeeper/quota/a/zookeeper_stats", b"count=2,bytes=2"),
+    ("/zookeeper/quota/a/b", b""),
+    ("/zookeeper/quota/a/b/zookeeper_limits", b"count=5,bytes=-1"),
+    ("/zookeeper/quota/a/b/zookeeper_stats", b"count=1,bytes=2"),
+    ("/zookeeper/quota/c", b""),
+    ("/zookeeper/quota/c/zookeeper_limits", b"count=-1,bytes=1000"),
+    ("/zookeeper/quota/c/zookeeper_stats", b"count=1,bytes=3"),
+    ("/zookeeper/quota/d", b""),
+)
+
+
+def test_quota_metrics_match_java(jvm):
+    DataTree = pytest.importorskip("pyzookeeper.server.DataTree", reason="DataTree is not in the tree yet").DataTree
+    from pyzookeeper.server.util import QuotaMetricsUtils
+
+    JDataTree = jvm.JClass("org.apache.zookeeper.server.DataTree")
+    JQuota = jvm.JClass("org.apache.zookeeper.server.util.QuotaMetricsUtils")
+    JArrayList = jvm.JClass("java.util.ArrayList")
+    java_tree = JDataTree()
+    ours = DataTree()
+    for zxid, (path, data) in enumerate(QUOTA_NODES, start=1):
+        java_tree.createNode(path, jvm.JArray(jvm.JByte)(data), JArrayList(), jvm.JLong(0), jvm.JInt(1),
+                             jvm.JLong(zxid), jvm.JLong(zxid))
+        ours.createNode(path, data, [], 0, 1, zxid, zxid)
+    for getter in ("getQuotaCountLimit", "getQuotaBytesLimit", "getQuotaCountUsage", "getQuotaBytesUsage"):
+        expected = {str(k): int(v.longValue()) for k, v in getattr(JQuota, getter)(java_tree).items()}
+        assert expected, getter
+        assert getattr(QuotaMetricsUtils, getter)(ours) == expected, getter
