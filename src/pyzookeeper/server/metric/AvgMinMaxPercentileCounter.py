@@ -87,10 +87,6 @@ class AvgMinMaxPercentileCounter(Metric, Summary):
         __slots__ = ("count", "values", "_w", "_next")
 
         def __init__(self) -> None:
-            self.count = 0
-            self.values: list[int] = []
-            self._w = 1.0
-            self._next = 0
             self.reset()
 
         def size(self) -> int:
@@ -112,9 +108,6 @@ class AvgMinMaxPercentileCounter(Metric, Summary):
             self._next = nxt
             self.count = end
 
-        def update(self, value: int) -> None:
-            self.update_batch((value,))
-
         def _skip(self) -> int:
             """How many values go by before the next one is kept (algorithm L)."""
             w = self._w
@@ -128,7 +121,7 @@ class AvgMinMaxPercentileCounter(Metric, Summary):
         def reset(self) -> None:
             k = self.DEFAULT_SIZE
             self.count = 0
-            self.values = []
+            self.values: list[int] = []
             self._w = math.exp(math.log(_open_unit()) / k)
             self._next = k + self._skip() + 1
 
