@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import resource
+import subprocess
+import sys
 import threading
 import time
 
@@ -485,8 +487,19 @@ def test_provider_str_names_the_class_like_java():
 # --- ServerMetrics ---------------------------------------------------------------------------
 
 def test_server_metrics_work_before_a_provider_is_configured():
-    metrics = ServerMetrics.getMetrics()
-    assert metrics is ServerMetrics.DEFAULT_METRICS_FOR_TESTS or ServerMetrics.CURRENT is metrics
+    # in a fresh interpreter: no test has switched the provider there
+    probe = (
+        "from pyzookeeper.server.ServerMetrics import ServerMetrics as S\n"
+        "m = S.getMetrics()\n"
+        "assert m is S.DEFAULT_METRICS_FOR_TESTS\n"
+        "m.SNAPSHOT_TIME.add(9)\n"
+        "out = {}\n"
+        "m.getMetricsProvider().dump(out.__setitem__)\n"
+        "print(type(m.getMetricsProvider()).__name__, out['max_snapshottime'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["DefaultMetricsProvider", "9"]
     assert isinstance(ServerMetrics.DEFAULT_METRICS_FOR_TESTS.getMetricsProvider(), DefaultMetricsProvider)
     assert ServerMetrics.NULL_METRICS.getMetricsProvider() is NullMetricsProvider.INSTANCE
     ServerMetrics.NULL_METRICS.SNAPSHOT_TIME.add(3)  # records nothing, fails nothing
