@@ -7,7 +7,8 @@ ConfigException with Java's text; the cause is chained and ``str()`` gives
 the whole chain on one line (``Error processing zoo.cfg: clientPort: For
 input string: "abc"``). Java's IllegalArgumentException is ValueError here,
 IOException is OSError. ``metricsProvider.className`` must name a provider
-this package has (see MetricsProviderBootstrap).
+this package has (see MetricsProviderBootstrap). An empty ``dataDir`` is "not
+set" (Java fails on it with a StringIndexOutOfBoundsException).
 """
 
 from __future__ import annotations
@@ -341,7 +342,7 @@ class QuorumPeerConfig:
                         self.snapRetainCount, self.MIN_SNAP_RETAIN_COUNT)
             self.snapRetainCount = self.MIN_SNAP_RETAIN_COUNT
 
-        if self.dataDir is None:
+        if not self.dataDir:
             raise ValueError("dataDir is not set")
         if self.dataLogDir is None:
             self.dataLogDir = self.dataDir

@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import sys
+import threading
 
 from pyzookeeper import logconfig, system_properties
 from pyzookeeper.server.ExitCode import ExitCode
@@ -217,8 +218,10 @@ def _is_admin_server_exception(e: BaseException) -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command-line entry: ``-Dname=value`` arguments, then the config path."""
+    """Command-line entry: ``-Dname=value`` arguments, then the config path. The
+    calling thread takes the name of Java's main thread."""
     args = list(sys.argv[1:] if argv is None else argv)
+    threading.current_thread().name = "main"
     system_properties.load_jvm_flags_from_environment()
     while args and args[0].startswith("-D"):
         name, _, value = args.pop(0)[2:].partition("=")
