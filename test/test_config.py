@@ -553,3 +553,44 @@ def test_main_logs_to_rolling_file(tmp_path):
     assert result.returncode == 2
     assert result.stdout == ""
     assert "Invalid config, exiting abnormally" in (logs / "zk.log").read_text()
+
+
+def test_quorum_peer_writes_the_committed_config(tmp_path):
+    """setQuorumVerifier(qv, True) splits the static file as 3.8 does on a new config:
+    zoo.cfg.dynamic.<hex version>, the static file pointing at it, .dynamic.next removed."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "myid").write_text("2")
+    cfg = write_cfg(tmp_path, f"dataDir={data}\nreconfigEnabled=true\ntickTime=2000\n{QUORUM}")
+    config = QuorumPeerConfig()
+    config.parse(cfg)
+    peer = QuorumPeer()
+    peer.setMyid(config.getServerId())
+    peer.setConfigFileName(config.getConfigFilename())
+    assert peer.setQuorumVerifier(config.getQuorumVerifier(), False) is None
+    assert peer.getQuorumAddress().getOne() == ("127.0.0.1", 2889)
+    assert peer.getElectionAddress().getOne().getPort() == 3889
+    assert str(peer.getClientAddress()) == "0.0.0.0/0.0.0.0:2181"
+
+    proposed = QuorumMaj(dict(config.getQuorumVerifier().getAllMembers()))
+    proposed.setVersion(0x100000000)
+    peer.setLastSeenQuorumVerifier(proposed, True)
+    assert Path(cfg + ".dynamic.next").read_text().endswith("\nversion=100000000")
+    committed = QuorumMaj(dict(config.getQuorumVerifier().getAllMembers()))
+    committed.setVersion(0x100000000)
+    previous = peer.setQuorumVerifier(committed, True)
+    assert previous is config.getQuorumVerifier()
+    assert not Path(cfg + ".dynamic.next").exists()
+    assert Path(cfg + ".dynamic.100000000").read_text() == (
+        "server.1=127.0.0.1:2888:3888:participant\n"
+        "server.2=127.0.0.1:2889:3889:participant\n"
+        "server.3=127.0.0.1:2890:3890:participant")
+    static = Path(cfg).read_text()
+    assert "server." not in static and "clientPort=2181\n" in static
+    assert static.endswith(f"dynamicConfigFile={os.path.realpath(cfg)}.dynamic.100000000\n")
+    # an older or equal version is ignored
+    assert peer.setQuorumVerifier(config.getQuorumVerifier(), True) is committed
+    reread = QuorumPeerConfig()
+    reread.parse(cfg)
+    assert reread.getQuorumVerifier().getVersion() == 0x100000000
+    assert reread.getQuorumVerifier().toString() == committed.toString()
