@@ -54,6 +54,7 @@ class Version:
     def printUsage() -> None:
         print("Usage:\tpython -m pyzookeeper.Version [--full | --short | --revision],\n"
               "\tPrints --full version info if no arg specified.", end="")
+        sys.stdout.flush()
         ServiceUtils.requestSystemExit(ExitCode.UNEXPECTED_ERROR.getValue())
 
     @staticmethod
