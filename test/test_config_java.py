@@ -332,3 +332,29 @@ def test_properties_order_and_parsing_match_java(jvm):
         pp = Properties()
         pp.load(text)
         assert dict(pp.items()) == {str(k): str(jp.get(k)) for k in jp.keySet()}, text
+
+
+@pytest.mark.parametrize("oracle", ["1", "0"])
+def test_oracle_quorum_matches_java(java, tmp_path, oracle):
+    """oraclePath: a two-server ensemble that lost its follower asks the oracle file."""
+    from java.lang import Long
+    from java.util import HashSet
+    oracle_file = write_file(tmp_path / "oracle", oracle)
+    cfg = setup_dir(tmp_path, f"initLimit=10\nsyncLimit=5\nclientPort=2181\noraclePath={oracle_file}\n"
+                              + servers(2), myid=1)
+    j, p = both(java, cfg)
+    jqv, pqv = j.getQuorumVerifier(), p.getQuorumVerifier()
+    assert type(pqv).__name__ == str(jqv.getClass().getSimpleName()) == "QuorumOracleMaj"
+    assert pqv.toString() == str(jqv.toString())
+    assert pqv.getOraclePath() == str(jqv.getOraclePath())
+    for ack in ({1}, {1, 2}, set()):
+        jset = HashSet()
+        for sid in ack:
+            jset.add(Long(sid))
+        assert pqv.containsQuorum(ack) == bool(jqv.containsQuorum(jset)), ack
+    assert pqv.askOracle() == bool(jqv.askOracle()) == (oracle == "1")
+
+
+def write_file(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
