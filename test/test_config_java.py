@@ -358,3 +358,19 @@ def test_oracle_quorum_matches_java(java, tmp_path, oracle):
 def write_file(path: Path, text: str) -> Path:
     path.write_text(text)
     return path
+
+
+def test_hierarchical_from_file_matches_java(jvm, tmp_path):
+    from org.apache.zookeeper.server.quorum.flexible import QuorumHierarchical as JavaQuorumHierarchical
+    from org.apache.zookeeper.server.quorum.QuorumPeerConfig import ConfigException as JavaConfigException
+
+    from pyzookeeper.server.quorum.flexible.QuorumHierarchical import QuorumHierarchical
+    path = write_file(tmp_path / "hier.cfg", servers(5) + "group.1=1:2:3\ngroup.2=4:5\nweight.3=2\nversion=a\n")
+    assert QuorumHierarchical(str(path)).toString() == str(JavaQuorumHierarchical(str(path)).toString())
+    missing = str(tmp_path / "missing.cfg")
+    with pytest.raises(JavaConfigException) as java_error:
+        JavaQuorumHierarchical(missing)
+    with pytest.raises(ConfigException) as our_error:
+        QuorumHierarchical(missing)
+    assert our_error.value.getMessage() == str(java_error.value.getMessage()) == f"Error processing {missing}"
+    assert str(our_error.value) == f"Error processing {missing}: {missing} file is missing"
