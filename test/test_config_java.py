@@ -374,3 +374,27 @@ def test_hierarchical_from_file_matches_java(jvm, tmp_path):
         QuorumHierarchical(missing)
     assert our_error.value.getMessage() == str(java_error.value.getMessage()) == f"Error processing {missing}"
     assert str(our_error.value) == f"Error processing {missing}: {missing} file is missing"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "0.0.0.0", "::1", "[::1]", "::", "2001:db8::1",
+                                  "::ffff:10.0.0.1", "", "no-such-host.invalid"])
+def test_socket_addresses_print_like_java(jvm, host):
+    from java.net import InetSocketAddress as JavaInetSocketAddress
+
+    from pyzookeeper.common.NetUtils import NetUtils
+    from pyzookeeper.common.inet_address import InetSocketAddress
+    ours = InetSocketAddress(host, 2181)
+    theirs = JavaInetSocketAddress(host, 2181)
+    assert str(ours) == str(theirs.toString())
+    assert ours.getHostString() == str(theirs.getHostString())
+    assert ours.isUnresolved() == bool(theirs.isUnresolved())
+    if not ours.isUnresolved():
+        assert ours.getAddress().getHostAddress() == str(theirs.getAddress().getHostAddress())
+        assert ours.getAddress().isAnyLocalAddress() == bool(theirs.getAddress().isAnyLocalAddress())
+        assert ours.getAddress().isLoopbackAddress() == bool(theirs.getAddress().isLoopbackAddress())
+    # branch-3.8 formats with the host string, a change made after 3.8.0: the Debian 3.8.0 jar prints
+    # the address instead, so the newer behaviour is spelled out here rather than taken from the jar
+    host_string = ours.getHostString()
+    expected = f"[{host_string}]:2181" if ":" in host_string and not ours.isUnresolved() else f"{host_string}:2181"
+    assert NetUtils.formatInetAddr(ours) == expected
+    assert str(InetSocketAddress(2181)) == str(JavaInetSocketAddress(2181).toString()) == "0.0.0.0/0.0.0.0:2181"
