@@ -30,7 +30,7 @@ from pyzookeeper.proto.ReplyHeader import ReplyHeader
 from pyzookeeper.proto.RequestHeader import RequestHeader
 from pyzookeeper.proto.SetSASLResponse import SetSASLResponse
 from pyzookeeper.Quotas import Quotas
-from pyzookeeper.server.auth.AuthenticationHelper import AuthenticationHelper
+from pyzookeeper.server.AuthenticationHelper import AuthenticationHelper
 from pyzookeeper.server.auth.ProviderRegistry import ProviderRegistry
 from pyzookeeper.server.auth.ServerAuthenticationProvider import ServerAuthenticationProvider
 from pyzookeeper.server.BlueThrottle import BlueThrottle
@@ -346,6 +346,9 @@ class ZooKeeperServer(SessionExpirer, ServerStats.Provider):
         return system_properties.getInteger(GLOBAL_OUTSTANDING_LIMIT, DEFAULT_GLOBAL_OUTSTANDING_LIMIT)
 
     # -- accessors -----------------------------------------------------------------
+
+    def removeCnxn(self, cnxn) -> None:
+        self.zkDb.removeCnxn(cnxn)
 
     def getInitialConfig(self) -> str:
         return self.initialConfig
@@ -1131,6 +1134,7 @@ class ZooKeeperServer(SessionExpirer, ServerStats.Provider):
         zkdb = self.getZKDatabase()
         stats = self.serverStats()
         tree = zkdb.getDataTree()
+        osMbean = OSMXBean.OSMXBean()
         gauges = {
             "avg_latency": stats.getAvgLatency,
             "max_latency": stats.getMaxLatency,
@@ -1146,8 +1150,8 @@ class ZooKeeperServer(SessionExpirer, ServerStats.Provider):
             "approximate_data_size": tree.cachedApproximateDataSize,
             "global_sessions": zkdb.getSessionCount,
             "local_sessions": self.getSessionTracker().getLocalSessionCount,
-            "open_file_descriptor_count": OSMXBean.OSMXBean().getOpenFileDescriptorCount,
-            "max_file_descriptor_count": OSMXBean.OSMXBean().getMaxFileDescriptorCount,
+            "open_file_descriptor_count": osMbean.getOpenFileDescriptorCount,
+            "max_file_descriptor_count": osMbean.getMaxFileDescriptorCount,
             "connection_drop_probability": self.getConnectionDropChance,
             "last_client_response_size": stats.getClientResponseStats().getLastBufferSize,
             "max_client_response_size": stats.getClientResponseStats().getMaxBufferSize,
