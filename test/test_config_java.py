@@ -398,3 +398,28 @@ def test_socket_addresses_print_like_java(jvm, host):
     expected = f"[{host_string}]:2181" if ":" in host_string and not ours.isUnresolved() else f"{host_string}:2181"
     assert NetUtils.formatInetAddr(ours) == expected
     assert str(InetSocketAddress(2181)) == str(JavaInetSocketAddress(2181).toString()) == "0.0.0.0/0.0.0.0:2181"
+
+
+def test_zkconfig_matches_java(jvm, tmp_path, caplog):
+    from org.apache.zookeeper.common import ZKConfig as JavaZKConfig
+
+    from pyzookeeper.common.ZKConfig import ZKConfig
+    path = write_file(tmp_path / "client.cfg", "zookeeper.ssl.keyStore.password = secret\nhex=0x1F\noct=010\n"
+                                              "neg=-5\nflag= TRUE \nplain=value \nzookeeper.ssl.protocol=TLSv1.3\n")
+    with caplog.at_level("INFO"):
+        ours = ZKConfig(str(path))
+    theirs = JavaZKConfig(str(path))
+    for key in ("hex", "oct", "neg"):
+        assert ours.getInt(key, 7) == int(theirs.getInt(key, 7))
+    assert ours.getInt("absent", 7) == 7
+    for key in ("flag", "plain", "absent"):
+        assert ours.getBoolean(key) == bool(theirs.getBoolean(key))
+    for key in ("plain", "zookeeper.ssl.protocol", "zookeeper.ssl.keyStore.password", "jute.maxbuffer"):
+        value = theirs.getProperty(key)
+        assert ours.getProperty(key) == (None if value is None else str(value))
+    assert "secret" not in caplog.text and "'zookeeper.ssl.keyStore.password': '***'" in caplog.text
+    with pytest.raises(ValueError):
+        ours.getInt("plain", 0)
+    missing = tmp_path / "missing.cfg"
+    with pytest.raises(ConfigException, match=f"^Error while processing {missing}: {missing} file is missing$"):
+        ZKConfig(str(missing))
