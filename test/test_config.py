@@ -447,7 +447,8 @@ def test_server_config_from_arguments():
     assert config.getDataDir() == config.getDataLogDir() == "/var/zk"
     assert (config.getTickTime(), config.getMaxClientCnxns()) == (3000, 0)
     assert (config.getMinSessionTimeout(), config.getMaxSessionTimeout()) == (-1, -1)
-    config.parse(["2182", "/var/zk2", "1000", "5"])
+    config.parse(["2182", "/var//zk2/", "1000", "5"])
+    assert config.getDataDir() == "/var/zk2"
     assert (config.getClientPortAddress().getPort(), config.getTickTime(), config.getMaxClientCnxns()) == (2182, 1000, 5)
     with pytest.raises(ValueError, match=r"^Invalid number of arguments:\[2181\]$"):
         config.parse(["2181"])

@@ -7,6 +7,7 @@ from pyzookeeper.common.inet_address import InetSocketAddress
 from pyzookeeper.common.java_properties import Properties, parse_java_int
 from pyzookeeper.server.quorum.QuorumPeerConfig import (DEFAULT_METRICS_PROVIDER, DEFAULT_TICK_TIME,
                                                         QuorumPeerConfig)
+from pyzookeeper.server.util.VerifyingFileFactory import java_file_path
 
 
 class ServerConfig:
@@ -40,7 +41,7 @@ class ServerConfig:
         if len(args) < 2 or len(args) > 4:
             raise ValueError("Invalid number of arguments:[" + ", ".join(args) + "]")
         self.clientPortAddress = InetSocketAddress(parse_java_int(args[0], key="port"))
-        self.dataDir = args[1]
+        self.dataDir = java_file_path(args[1])
         self.dataLogDir = self.dataDir
         if len(args) >= 3:
             self.tickTime = parse_java_int(args[2], key="tickTime")
