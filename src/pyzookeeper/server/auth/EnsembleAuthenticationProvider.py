@@ -9,7 +9,6 @@ from pyzookeeper import system_properties
 from pyzookeeper.common import Time
 from pyzookeeper.KeeperException import Code
 from pyzookeeper.server.auth.AuthenticationProvider import AuthenticationProvider
-from pyzookeeper.server.auth.IPAuthenticationProvider import host_address
 
 LOG = logging.getLogger(__name__)
 
@@ -56,7 +55,7 @@ class EnsembleAuthenticationProvider(AuthenticationProvider):
             return Code.OK
         currentTime = Time.currentWallTime()
         if self.lastFailureLogged + self.MIN_LOGGING_INTERVAL_MS < currentTime:
-            id = host_address(cnxn.getRemoteSocketAddress())
+            id = cnxn.getRemoteSocketAddress().getAddress().getHostAddress()
             logEnsembleName = _CONTROL_CHARS.sub("", receivedEnsembleName)
             LOG.warning("Unexpected ensemble name: ensemble name: %s client ip: %s", logEnsembleName, id)
             self.lastFailureLogged = currentTime

@@ -6,7 +6,6 @@ expression never matches and is not valid.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from pyzookeeper.data.Id import Id
@@ -24,27 +23,6 @@ def _parse_int(text: str) -> int | None:
     return value if -(2**31) <= value < 2**31 else None
 
 
-def host_address(sockaddr) -> str:
-    """``InetSocketAddress.getAddress().getHostAddress()`` of a socket address tuple.
-
-    IPv4-mapped IPv6 addresses come out as IPv4 (Java turns them into
-    Inet4Address) and other IPv6 addresses in Java's uncompressed form.
-    """
-    host = sockaddr[0]
-    if ":" not in host:
-        return host
-    address, _, scope = host.partition("%")
-    ip = ipaddress.IPv6Address(address)
-    if ip.ipv4_mapped is not None:
-        return str(ip.ipv4_mapped)
-    text = ":".join(format(int(group, 16), "x") for group in ip.exploded.split(":"))
-    if scope:
-        text += "%" + scope
-    elif len(sockaddr) >= 4 and sockaddr[3]:
-        text += "%" + str(sockaddr[3])
-    return text
-
-
 class IPAuthenticationProvider(AuthenticationProvider):
     """The ``ip`` scheme: the client's address, matched against ``a.b.c.d[/bits]``."""
 
@@ -52,7 +30,7 @@ class IPAuthenticationProvider(AuthenticationProvider):
         return "ip"
 
     def handleAuthentication(self, cnxn, authData: bytes) -> Code:
-        id = host_address(cnxn.getRemoteSocketAddress())
+        id = cnxn.getRemoteSocketAddress().getAddress().getHostAddress()
         cnxn.addAuthInfo(Id(self.getScheme(), id))
         return Code.OK
 

@@ -1,0 +1,86 @@
+"""SASL DIGEST-MD5 end to end: zkCli.sh (the Java client, with a client JAAS
+file through CLIENT_JVMFLAGS) against our server and against Java's, both
+with the same server JAAS file and ``authProvider.1=...SASLAuthenticationProvider``.
+The client's output must agree: a ``sasl:bob`` ACL is created and enforced,
+``whoami`` shows the SASL id, a wrong password fails authentication."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from javaref import ZKCLI, JavaZooKeeperServer
+from pyzkserver import PyZooKeeperServer
+
+pytestmark = pytest.mark.java
+
+SERVER_JAAS = """Server {
+    org.apache.zookeeper.server.auth.DigestLoginModule required
+    user_super="adminsecret"
+    user_bob="bobsecret"
+    user_alice="alicesecret";
+};
+"""
+CLIENT_JAAS = """Client {{
+    org.apache.zookeeper.server.auth.DigestLoginModule required
+    username="{user}"
+    password="{password}";
+}};
+"""
+SASL_PROVIDER = {"authProvider.1": "org.apache.zookeeper.server.auth.SASLAuthenticationProvider"}
+
+
+def zkcli(hosts: str, jaas, *command: str) -> str:
+    env = dict(os.environ)
+    env.pop("CLIENT_JVMFLAGS", None)
+    if jaas is not None:
+        env["CLIENT_JVMFLAGS"] = f"-Djava.security.auth.login.config={jaas}"
+    result = subprocess.run([str(ZKCLI), "-server", hosts, *command], env=env, capture_output=True, text=True,
+                            timeout=120)
+    lines = (result.stdout + result.stderr).splitlines()
+    return "\n".join(line for line in lines if line.strip() and not line.startswith(("SLF4J", "Connecting to")))
+
+
+def session(hosts: str, tmp_path) -> dict[str, str]:
+    jaas = {}
+    for user, password in (("bob", "bobsecret"), ("alice", "alicesecret"), ("bob", "wrong")):
+        path = tmp_path / f"client-{user}-{password}.conf"
+        path.write_text(CLIENT_JAAS.format(user=user, password=password))
+        jaas[user, password] = path
+    bob = jaas["bob", "bobsecret"]
+    return {
+        "create": zkcli(hosts, bob, "create", "/sasl_node", "data", "sasl:bob:cdrwa"),
+        "getAcl": zkcli(hosts, bob, "getAcl", "/sasl_node"),
+        "get_bob": zkcli(hosts, bob, "get", "/sasl_node"),
+        "whoami": "\n".join(sorted(zkcli(hosts, bob, "whoami").splitlines())),
+        "get_alice": zkcli(hosts, jaas["alice", "alicesecret"], "get", "/sasl_node"),
+        "get_anonymous": zkcli(hosts, None, "get", "/sasl_node"),
+        "get_wrong_password": zkcli(hosts, jaas["bob", "wrong"], "get", "/sasl_node"),
+    }
+
+
+@pytest.fixture
+def server_jaas(tmp_path):
+    path = tmp_path / "server-jaas.conf"
+    path.write_text(SERVER_JAAS)
+    return path
+
+
+def test_zkcli_sasl_against_ours_and_java(tmp_path, server_jaas, java_available):
+    if not ZKCLI.exists():
+        pytest.skip(f"{ZKCLI} is missing")
+    flag = f"-Djava.security.auth.login.config={server_jaas}"
+    with PyZooKeeperServer(tmp_path / "py", extra_cfg=SASL_PROVIDER, jvm_flags=flag) as ours:
+        our_results = session(ours.hosts, tmp_path)
+    with JavaZooKeeperServer(tmp_path / "java", extra_cfg=SASL_PROVIDER, jvm_args=[flag]) as java:
+        java_results = session(java.hosts, tmp_path)
+    assert our_results == java_results
+    assert our_results["create"].endswith("Created /sasl_node")
+    assert our_results["getAcl"].endswith("'sasl,'bob\n: cdrwa")
+    assert our_results["get_bob"].endswith("data")
+    assert "sasl: bob" in our_results["whoami"]
+    assert our_results["get_alice"].endswith("Insufficient permission : /sasl_node")
+    assert our_results["get_anonymous"].endswith("Insufficient permission : /sasl_node")
+    assert "state:AuthFailed" in our_results["get_wrong_password"]
