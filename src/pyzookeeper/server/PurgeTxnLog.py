@@ -96,7 +96,7 @@ class PurgeTxnLog:
     def _validateAndGetFile(path: str) -> Path:
         file = Path(path)
         if not file.exists():
-            print(f"Path '{file.absolute()}' does not exist. ", file=sys.stderr)
+            print(f"Path '{Util.javaAbsolutePath(path)}' does not exist. ", file=sys.stderr)
             PurgeTxnLog._printUsageThenExit()
         return file
 

@@ -272,11 +272,11 @@ def _validateFileInput(filePath: str) -> str | None:
     """``ZKUtil.validateFileInput``."""
     file = Path(filePath)
     if not file.exists():
-        return f"File '{file.absolute()}' does not exist."
+        return f"File '{Util.javaAbsolutePath(filePath)}' does not exist."
     if not os.access(file, os.R_OK):
-        return f"Read permission is denied on the file '{file.absolute()}'"
+        return f"Read permission is denied on the file '{Util.javaAbsolutePath(filePath)}'"
     if file.is_dir():
-        return f"'{file.absolute()}' is a directory. it must be a file."
+        return f"'{Util.javaAbsolutePath(filePath)}' is a directory. it must be a file."
     return None
 
 
@@ -289,6 +289,7 @@ def _command(args: tuple[str, ...]) -> None:
 def main(argv: list[str] | None = None) -> None:
     """The zkSnapShotToolkit command: ``[-d|-json] snapshot_file``."""
     sys.stdout.reconfigure(errors="replace")
+    sys.stdout = Util.JavaPrintStream(sys.stdout)
     _command.main(args=argv, prog_name="SnapshotFormatter")
 
 

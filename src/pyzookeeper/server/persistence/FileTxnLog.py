@@ -26,6 +26,7 @@ from pyzookeeper.server.persistence.FileHeader import FileHeader
 from pyzookeeper.server.persistence.FilePadding import FilePadding
 from pyzookeeper.server.persistence.TxnLog import TxnLog
 from pyzookeeper.server.persistence import Util
+from pyzookeeper.server.Request import Request
 from pyzookeeper.server.ServerMetrics import ServerMetrics
 from pyzookeeper.server.util import SerializeUtils
 
@@ -139,8 +140,6 @@ class FileTxnLog(TxnLog):
                 return False
             zxid = hdr.zxid
             if zxid <= self.lastZxidSeen:
-                from pyzookeeper.server.Request import Request
-
                 LOG.warning("Current zxid %s is <= %s for %s", zxid, self.lastZxidSeen, Request.op2String(hdr.type))
             else:
                 self.lastZxidSeen = zxid

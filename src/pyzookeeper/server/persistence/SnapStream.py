@@ -3,11 +3,10 @@ files as checksummed streams, plain, gzip or snappy.
 
 Deliberate differences: the JDK's Adler32 and Checked{Input,Output}Stream and
 snappy-java's SnappyInputStream/SnappyOutputStream live here as small
-classes. A snapshot is read from one buffer (a memory map of a plain file, or
-the decompressed bytes of a gz/snappy one), so the archive reading it is
-buffer-backed and the checksum covers exactly the bytes the archive consumed.
-The snappy writer stores each 32 KiB block as one literal run: valid snappy
-that any reader accepts, without compression.
+classes. A snapshot is read through SnapshotInputArchive, a jute binary
+archive over a sliding window of the (decompressed) stream that keeps the
+checksum of the bytes it consumed. The snappy writer stores each 32 KiB block
+as one literal run: valid snappy that any reader accepts, without compression.
 """
 
 from __future__ import annotations
@@ -16,19 +15,25 @@ import enum
 import gzip
 import io
 import logging
-import mmap
 import os
 import struct
 import zlib
 from pathlib import Path
 
 from pyzookeeper import system_properties
-from pyzookeeper.jute.BinaryInputArchive import BinaryInputArchive
+from pyzookeeper.jute.BinaryInputArchive import UNREASONBLE_LENGTH, BinaryInputArchive, bytesToString
+from pyzookeeper.jute.Index import Index
+from pyzookeeper.jute.InputArchive import InputArchive
 from pyzookeeper.server.persistence import Util
 
 LOG = logging.getLogger(__name__)
 
+_BYTE = struct.Struct(">b")
 _INT = struct.Struct(">i")
+_LONG = struct.Struct(">q")
+_FLOAT = struct.Struct(">f")
+_DOUBLE = struct.Struct(">d")
+_CHUNK = 1024 * 1024
 _WRITE_BUFFER_SIZE = 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -100,57 +105,227 @@ class CheckedOutputStream:
         self.close()
 
 
-class CheckedInputStream:
-    """``java.util.zip.CheckedInputStream`` over a whole (decompressed) snapshot.
+class SnapshotInputArchive(InputArchive):
+    """A BinaryInputArchive over a snapshot stream, read through a sliding
+    window of ``_CHUNK`` bytes, that keeps the Adler32 of the bytes consumed.
 
-    ``archive()`` is the buffer-backed BinaryInputArchive reading it; the
-    checksum covers every byte consumed through the archive or ``read``.
+    Each read method checks the window inline, so a snapshot is read with one
+    Python call per field and bounded memory, compressed or not.
     """
 
-    def __init__(self, data, cksum: Adler32, resource=None) -> None:
-        self._data = data
+    __slots__ = ("_buf", "_pos", "_end", "_read", "_cksum", "_checked", "_consumed", "totalBufferSize")
+
+    def __init__(self, read, cksum: Adler32) -> None:
+        self._buf = b""
+        self._pos = 0
+        self._end = 0
+        self._read = read
         self._cksum = cksum
         self._checked = 0
-        self._resource = resource
-        self._archive = BinaryInputArchive(data)
+        self._consumed = 0
+        self.totalBufferSize = BinaryInputArchive(b"").totalBufferSize
 
-    def archive(self) -> BinaryInputArchive:
-        return self._archive
-
-    def read(self, n: int = -1) -> bytes:
-        remaining = self._archive.remaining()
-        if n < 0 or n > remaining:
-            n = remaining
-        return self._archive.readFully(n)
-
-    def getChecksum(self) -> Adler32:
-        pos = self._archive.position()
+    def _fill(self, n: int) -> int:
+        """Slide the window so that ``n`` bytes follow the read position; the new position."""
+        buf, pos = self._buf, self._pos
         if pos > self._checked:
-            self._cksum.update(self._data[self._checked:pos])
-            self._checked = pos
+            self._cksum.update(memoryview(buf)[self._checked:pos])
+        self._consumed += pos
+        parts = [buf[pos:]]
+        have = len(parts[0])
+        while have < n:
+            more = self._read(max(_CHUNK, n - have))
+            if not more:
+                self._buf = b"".join(parts)
+                self._pos = self._checked = 0
+                self._end = len(self._buf)
+                raise EOFError()
+            parts.append(more)
+            have += len(more)
+        self._buf = b"".join(parts)
+        self._pos = self._checked = 0
+        self._end = have
+        return 0
+
+    def checksum(self) -> Adler32:
+        """The Adler32 of every byte consumed so far."""
+        if self._pos > self._checked:
+            self._cksum.update(memoryview(self._buf)[self._checked:self._pos])
+            self._checked = self._pos
         return self._cksum
 
+    def position(self) -> int:
+        return self._consumed + self._pos
+
+    def readFully(self, n: int) -> bytes:
+        pos = self._pos
+        if pos + n > self._end:
+            pos = self._fill(n)
+        self._pos = pos + n
+        return self._buf[pos:pos + n]
+
+    def readFixed(self, st: struct.Struct) -> tuple:
+        pos = self._pos
+        end = pos + st.size
+        if end > self._end:
+            pos = self._fill(st.size)
+            end = st.size
+        self._pos = end
+        return st.unpack_from(self._buf, pos)
+
+    def readByte(self, tag: str) -> int:
+        return self.readFixed(_BYTE)[0]
+
+    def readBool(self, tag: str) -> bool:
+        return self.readFully(1) != b"\x00"
+
+    def readInt(self, tag: str) -> int:
+        pos = self._pos
+        if pos + 4 > self._end:
+            pos = self._fill(4)
+        self._pos = pos + 4
+        return _INT.unpack_from(self._buf, pos)[0]
+
+    def readLong(self, tag: str) -> int:
+        pos = self._pos
+        if pos + 8 > self._end:
+            pos = self._fill(8)
+        self._pos = pos + 8
+        return _LONG.unpack_from(self._buf, pos)[0]
+
+    def readFloat(self, tag: str) -> float:
+        return self.readFixed(_FLOAT)[0]
+
+    def readDouble(self, tag: str) -> float:
+        return self.readFixed(_DOUBLE)[0]
+
+    def readString(self, tag: str) -> str | None:
+        pos = self._pos
+        if pos + 4 > self._end:
+            pos = self._fill(4)
+        length = _INT.unpack_from(self._buf, pos)[0]
+        pos += 4
+        if length == -1:
+            self._pos = pos
+            return None
+        if length < 0 or length > self.totalBufferSize:
+            raise IOError(UNREASONBLE_LENGTH + str(length))
+        end = pos + length
+        if end > self._end:
+            self._pos = pos
+            pos = self._fill(length)
+            end = length
+        self._pos = end
+        data = self._buf[pos:end]
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return bytesToString(data)
+
+    def readBuffer(self, tag: str) -> bytes | None:
+        pos = self._pos
+        if pos + 4 > self._end:
+            pos = self._fill(4)
+        length = _INT.unpack_from(self._buf, pos)[0]
+        pos += 4
+        if length == -1:
+            self._pos = pos
+            return None
+        if length < 0 or length > self.totalBufferSize:
+            raise IOError(UNREASONBLE_LENGTH + str(length))
+        end = pos + length
+        if end > self._end:
+            self._pos = pos
+            pos = self._fill(length)
+            end = length
+        self._pos = end
+        return self._buf[pos:end]
+
+    def readRecord(self, r, tag: str) -> None:
+        r.deserialize(self, tag)
+
+    def startRecord(self, tag: str) -> None:
+        pass
+
+    def endRecord(self, tag: str) -> None:
+        pass
+
+    def startVector(self, tag: str) -> Index | None:
+        length = self.readInt(tag)
+        return None if length == -1 else Index(length)
+
+    def endVector(self, tag: str) -> None:
+        pass
+
+    def startMap(self, tag: str) -> Index:
+        return Index(self.readInt(tag))
+
+    def endMap(self, tag: str) -> None:
+        pass
+
+
+class CheckedInputStream:
+    """``java.util.zip.CheckedInputStream`` over a (decompressing) snapshot stream.
+
+    ``archive()`` is the SnapshotInputArchive reading it; the checksum covers
+    every byte consumed through the archive or ``read``.
+    """
+
+    def __init__(self, source, cksum: Adler32, raw=None) -> None:
+        self._source = source
+        self._raw = raw
+        self._archive = SnapshotInputArchive(_readFully(source), cksum)
+
+    def archive(self) -> SnapshotInputArchive:
+        return self._archive
+
+    def read(self, n: int) -> bytes:
+        """Up to ``n`` bytes; fewer only at the end of the stream."""
+        try:
+            return self._archive.readFully(n)
+        except EOFError:
+            return self._archive.readFully(self._archive._end - self._archive._pos)
+
+    def getChecksum(self) -> Adler32:
+        return self._archive.checksum()
+
     def close(self) -> None:
-        data, resource = self._data, self._resource
-        self._archive = BinaryInputArchive(b"")
-        self._data = b""
-        self._resource = None
-        if isinstance(data, memoryview):
-            try:
-                data.release()
-            except BufferError:
-                pass
-        if resource is not None:
-            try:
-                resource.close()
-            except BufferError:
-                pass
+        try:
+            self._source.close()
+        finally:
+            if self._raw is not None:
+                self._raw.close()
 
     def __enter__(self) -> "CheckedInputStream":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _readFully(source):
+    """A ``read(n)`` returning n bytes unless the stream ends, with zlib
+    errors of a corrupt gz stream turned into IOErrors."""
+    read = source.read
+
+    def readN(n: int) -> bytes:
+        try:
+            data = read(n)
+            if len(data) == n or not data:
+                return data
+            parts = [data]
+            have = len(data)
+            while have < n:
+                more = read(n - have)
+                if not more:
+                    break
+                parts.append(more)
+                have += len(more)
+            return b"".join(parts)
+        except zlib.error as e:
+            raise IOError(f"Corrupt GZIP stream: {e}") from e
+
+    return readN
 
 
 class _GzipOutputStream:
@@ -169,13 +344,6 @@ class _GzipOutputStream:
             self._out.write(self._deflater.flush())
         finally:
             self._out.close()
-
-
-def _gunzip(raw: bytes) -> bytes:
-    try:
-        return gzip.decompress(raw)
-    except zlib.error as e:
-        raise IOError(f"Corrupt GZIP stream: {e}") from e
 
 
 class SnappyCodec:
@@ -326,32 +494,87 @@ class SnappyOutputStream:
             self._out.close()
 
 
-def snappy_stream_uncompress(raw: bytes) -> bytes:
-    """The data of a snappy-java stream (or, without its header, of one raw block)."""
-    header = SnappyCodec.HEADER_SIZE
-    if len(raw) < header or raw[0] != SnappyCodec.MAGIC_HEADER[0]:
-        return bytes(snappy_uncompress(raw))
-    if raw[:SnappyCodec.MAGIC_LEN] != SnappyCodec.MAGIC_HEADER:
-        return bytes(snappy_uncompress(raw))
-    version = _INT.unpack_from(raw, SnappyCodec.MAGIC_LEN)[0]
-    if version < SnappyCodec.MINIMUM_COMPATIBLE_VERSION:
-        raise IOError(
-            f"compressed with imcompatible codec version {version}. "
-            f"At least version {SnappyCodec.MINIMUM_COMPATIBLE_VERSION} is required")
-    out = bytearray()
-    pos = header
-    end = len(raw)
-    while pos + 4 <= end:
-        chunkSize = _INT.unpack_from(raw, pos)[0]
-        if chunkSize == SnappyCodec.MAGIC_HEADER_HEAD and raw[pos:pos + SnappyCodec.MAGIC_LEN] == SnappyCodec.MAGIC_HEADER:
-            pos += header
-            continue
-        pos += 4
-        if chunkSize < 0 or pos + chunkSize > end:
-            raise IOError("failed to read chunk")
-        out += snappy_uncompress(raw[pos:pos + chunkSize])
-        pos += chunkSize
-    return bytes(out)
+class SnappyInputStream:
+    """snappy-java's SnappyInputStream: the stream header, then blocks each
+    behind an int length (a repeated header starts a concatenated stream).
+    Input without the header is one raw snappy block, as snappy-java reads it."""
+
+    def __init__(self, in_) -> None:
+        self._in = in_
+        self._uncompressed = b""
+        self._cursor = 0
+        self._finishedReading = False
+        self._readHeader()
+
+    def _readExactly(self, n: int) -> bytes:
+        parts = []
+        have = 0
+        while have < n:
+            more = self._in.read(n - have)
+            if not more:
+                break
+            parts.append(more)
+            have += len(more)
+        return b"".join(parts)
+
+    def _readHeader(self) -> None:
+        header = self._readExactly(SnappyCodec.HEADER_SIZE)
+        if len(header) < SnappyCodec.HEADER_SIZE or header[:SnappyCodec.MAGIC_LEN] != SnappyCodec.MAGIC_HEADER:
+            rest = [header]
+            while True:
+                more = self._in.read(_CHUNK)
+                if not more:
+                    break
+                rest.append(more)
+            self._uncompressed = bytes(snappy_uncompress(b"".join(rest)))
+            self._finishedReading = True
+            return
+        version = _INT.unpack_from(header, SnappyCodec.MAGIC_LEN)[0]
+        if version < SnappyCodec.MINIMUM_COMPATIBLE_VERSION:
+            raise IOError(
+                f"compressed with imcompatible codec version {version}. "
+                f"At least version {SnappyCodec.MINIMUM_COMPATIBLE_VERSION} is required")
+
+    def _hasNextChunk(self) -> bool:
+        while not self._finishedReading:
+            sizeBytes = self._readExactly(4)
+            if len(sizeBytes) < 4:
+                self._finishedReading = True
+                return False
+            chunkSize = _INT.unpack(sizeBytes)[0]
+            if chunkSize == SnappyCodec.MAGIC_HEADER_HEAD:
+                rest = self._readExactly(SnappyCodec.HEADER_SIZE - 4)
+                if sizeBytes + rest[:SnappyCodec.MAGIC_LEN - 4] != SnappyCodec.MAGIC_HEADER:
+                    raise IOError("failed to read chunk")
+                continue
+            if chunkSize < 0:
+                raise IOError("failed to read chunk")
+            compressed = self._readExactly(chunkSize)
+            if len(compressed) < chunkSize:
+                raise IOError("failed to read chunk")
+            self._uncompressed = bytes(snappy_uncompress(compressed))
+            self._cursor = 0
+            return True
+        return False
+
+    def read(self, n: int = -1) -> bytes:
+        """Up to ``n`` uncompressed bytes (all that is left when n < 0)."""
+        parts = []
+        while n != 0:
+            available = len(self._uncompressed) - self._cursor
+            if available == 0:
+                if not self._hasNextChunk():
+                    break
+                continue
+            take = available if n < 0 else min(available, n)
+            parts.append(self._uncompressed[self._cursor:self._cursor + take])
+            self._cursor += take
+            if n > 0:
+                n -= take
+        return b"".join(parts)
+
+    def close(self) -> None:
+        self._in.close()
 
 
 class StreamMode(enum.Enum):
@@ -400,15 +623,16 @@ class SnapStream:
         """The snapshot's bytes, decompressed according to the file's suffix."""
         file = Path(file)
         mode = SnapStream.getStreamMode(file.name)
-        with open(file, "rb") as fis:
+        fis = open(file, "rb", buffering=0)
+        try:
             if mode is StreamMode.GZIP:
-                return CheckedInputStream(_gunzip(fis.read()), Adler32())
+                return CheckedInputStream(gzip.GzipFile(fileobj=fis, mode="rb"), Adler32(), fis)
             if mode is StreamMode.SNAPPY:
-                return CheckedInputStream(snappy_stream_uncompress(fis.read()), Adler32())
-            if os.fstat(fis.fileno()).st_size == 0:
-                return CheckedInputStream(b"", Adler32())
-            mapped = mmap.mmap(fis.fileno(), 0, access=mmap.ACCESS_READ)
-        return CheckedInputStream(memoryview(mapped), Adler32(), mapped)
+                return CheckedInputStream(SnappyInputStream(fis), Adler32())
+            return CheckedInputStream(fis, Adler32())
+        except BaseException:
+            fis.close()
+            raise
 
     @staticmethod
     def getOutputStream(file: os.PathLike | str, fsync: bool) -> CheckedOutputStream:

@@ -373,6 +373,7 @@ def _parseError(e: click.UsageError) -> str:
 def main(argv: list[str] | None = None) -> None:
     """The zkTxnLogToolkit command."""
     sys.stdout.reconfigure(errors="replace")
+    sys.stdout = Util.JavaPrintStream(sys.stdout)
     try:
         try:
             lt = _command.main(args=argv, prog_name="TxnLogToolkit", standalone_mode=False)

@@ -149,6 +149,18 @@ def listFiles(directory: os.PathLike | str) -> list[Path] | None:
         return None
 
 
+def javaPath(path: os.PathLike | str) -> str:
+    """``new File(path).getPath()``: repeated and trailing separators removed, nothing else."""
+    text = re.sub("/+", "/", os.fspath(path))
+    return text[:-1] if len(text) > 1 and text.endswith("/") else text
+
+
+def javaAbsolutePath(path: os.PathLike | str) -> str:
+    """``File.getAbsolutePath()``: relative paths are put under the working directory, unnormalized."""
+    text = javaPath(path)
+    return text if text.startswith("/") else javaPath(os.getcwd() + "/" + text)
+
+
 def isLogFileName(fileName: str) -> bool:
     return fileName.startswith(LOG_FILE_PREFIX + ".")
 
@@ -187,3 +199,33 @@ def format_date_tostring(millis: int) -> str:
     t = _local(millis)
     return (f"{_DAYS[t.tm_wday]} {_MONTHS[t.tm_mon - 1]} {t.tm_mday:02d} "
             f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} {t.tm_zone} {t.tm_year:04d}")
+
+
+class JavaPrintStream:
+    """``System.out`` for the command-line tools: once the reader goes away
+    (a closed pipe), output is dropped and the tool runs on, as Java's
+    PrintStream does."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self._error = False
+
+    def _fail(self) -> None:
+        self._error = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())
+        os.close(devnull)
+
+    def write(self, text: str) -> None:
+        if not self._error:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self._fail()
+
+    def flush(self) -> None:
+        if not self._error:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._fail()
