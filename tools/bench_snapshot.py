@@ -1,6 +1,7 @@
 """Snapshot write and restore: pyzookeeper against the Java server.
 
-    .venv/bin/python tools/bench_snapshot.py [--nodes 1000000] [--size 100] [--workdir DIR]
+    .venv/bin/python tools/bench_snapshot.py [--nodes 1000000] [--size 100] [--compression none|gz|snappy]
+                                             [--workdir DIR]
 
 1. builds a tree of N znodes of SIZE bytes (1000 parents, N/1000 children each)
    in our DataTree and writes it with FileTxnSnapLog.save (timed: "write");
@@ -32,10 +33,13 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "test"))
 
 
-def build_and_write(data_dir: Path, nodes: int, size: int) -> dict:
+def build_and_write(data_dir: Path, nodes: int, size: int, compression: str) -> dict:
     from pyzookeeper.server.DataTree import DataTree
     from pyzookeeper.server.persistence.FileTxnSnapLog import FileTxnSnapLog
+    from pyzookeeper.server.persistence.SnapStream import SnapStream, StreamMode
     from pyzookeeper.ZooDefs import Ids
+
+    SnapStream.setStreamMode(StreamMode.fromString(compression))
 
     dt = DataTree()
     acl = Ids.OPEN_ACL_UNSAFE
@@ -62,7 +66,7 @@ def build_and_write(data_dir: Path, nodes: int, size: int) -> dict:
     start = time.perf_counter()
     snapLog.save(dt, {}, False)
     write = time.perf_counter() - start
-    snapshot = next((data_dir / "version-2").glob(f"snapshot.{zxid:x}"))
+    snapshot = next((data_dir / "version-2").glob(f"snapshot.{zxid:x}*"))
     return {"znodes": dt.getNodeCount() - 1, "build_s": round(build, 2), "write_s": round(write, 2),
             "snapshot_bytes": snapshot.stat().st_size,
             "write_process_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
@@ -102,11 +106,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=1_000_000)
     parser.add_argument("--size", type=int, default=100)
+    parser.add_argument("--compression", choices=["none", "gz", "snappy"], default="none")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--phase", choices=["write", "restore"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase == "write":
-        print(json.dumps(build_and_write(args.workdir, args.nodes, args.size)))
+        print(json.dumps(build_and_write(args.workdir, args.nodes, args.size, args.compression)))
         return
     if args.phase == "restore":
         print(json.dumps(restore(args.workdir)))
@@ -116,10 +121,11 @@ def main() -> None:
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
     env = dict(os.environ, ZOO_LOG4J_PROP="WARN,CONSOLE")
-    result = {"nodes": args.nodes, "data_bytes": args.size}
+    result = {"nodes": args.nodes, "data_bytes": args.size, "compression": args.compression}
     for phase in ("write", "restore"):
         out = subprocess.run([sys.executable, __file__, "--phase", phase, "--workdir", str(data_dir),
-                              "--nodes", str(args.nodes), "--size", str(args.size)],
+                              "--nodes", str(args.nodes), "--size", str(args.size),
+                              "--compression", args.compression],
                              capture_output=True, text=True, check=True, env=env)
         result.update(json.loads(out.stdout.strip().splitlines()[-1]))
     java_dir = work / "java-data"
