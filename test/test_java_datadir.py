@@ -188,3 +188,81 @@ def test_java_compressed_snapshots_load_into_ours(java_available, tmp_path, meth
     db, zxid = load_copy(java.data_dir, tmp_path)
     assert zxid == java.zxid
     assert db_tree(db.getDataTree()) == java.tree
+
+
+def last_entry(log: Path) -> tuple[int, int]:
+    """(offset, size) of the last entry frame of a log file."""
+    import struct
+
+    data = log.read_bytes()
+    pos, last = 16, None
+    while pos + 12 <= len(data):
+        length = struct.unpack_from(">i", data, pos + 8)[0]
+        if length == 0:
+            break
+        last = (pos, 13 + length)
+        pos += 13 + length
+    return last
+
+
+def test_torn_last_entry_like_java(java_datadir, tmp_path):
+    """A half-written last txn is dropped by both servers, and only it."""
+    data = tmp_path / "data"
+    shutil.copytree(java_datadir.data_dir, data)
+    log = sorted((data / "version-2").glob("log.*"), key=lambda p: int(p.name[4:], 16))[-1]
+    offset, size = last_entry(log)
+    with open(log, "r+b") as f:
+        f.truncate(offset + size // 2)
+    shutil.copytree(data, tmp_path / "ours")
+    db = ZKDatabase(FileTxnSnapLog(tmp_path / "ours", tmp_path / "ours"))
+    zxid = db.loadDataBase()
+    assert zxid == java_datadir.zxid - 1
+    ours = db_tree(db.getDataTree())
+    with JavaZooKeeperServer(tmp_path / "java", data_dir=data, jvm_args=JAVA_FLAGS) as server:
+        assert srvr_zxid(wait_serving(server)) == zxid
+        zk = KazooClient(hosts=server.hosts, auth_data=[("digest", "u:p")])
+        zk.start()
+        try:
+            assert kazoo_tree(zk) == ours
+        finally:
+            zk.stop()
+            zk.close()
+
+
+def test_bad_crc_in_the_middle_fails_like_java(java_datadir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(java_datadir.data_dir, data)
+    newest = FileSnap(data / "version-2").findMostRecentSnapshot()
+    log = sorted((data / "version-2").glob("log.*"), key=lambda p: int(p.name[4:], 16))[-1]
+    assert int(log.name[4:], 16) > int(newest.name.split(".")[1], 16)
+    raw = bytearray(log.read_bytes())
+    assert last_entry(log)[0] > 16
+    raw[16 + 12 + 10] ^= 0xFF
+    log.write_bytes(bytes(raw))
+    copy = tmp_path / "ours"
+    shutil.copytree(data, copy)
+    with pytest.raises(OSError, match="CRC check failed"):
+        ZKDatabase(FileTxnSnapLog(copy, copy)).loadDataBase()
+    server = JavaZooKeeperServer(tmp_path / "java", data_dir=data, jvm_args=JAVA_FLAGS)
+    try:
+        # the client port may answer ruok before the database loads
+        server.start(timeout=30)
+        wait_for(lambda: server.proc.poll() is not None, timeout=30, what="Java to exit")
+    except RuntimeError:
+        pass
+    finally:
+        server.stop()
+    assert "java.io.IOException: CRC check failed" in server.log_text()
+
+
+def test_corrupt_newest_java_snapshot_falls_back(java_datadir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(java_datadir.data_dir, data)
+    newest = FileSnap(data / "version-2").findMostRecentSnapshot()
+    raw = bytearray(newest.read_bytes())
+    raw[len(raw) // 3] ^= 0x10
+    newest.write_bytes(bytes(raw))
+    db = ZKDatabase(FileTxnSnapLog(data, data))
+    assert db.loadDataBase() == java_datadir.zxid
+    assert db.snapLog.getLastSnapshotInfo().zxid < int(newest.name.split(".")[1], 16)
+    assert db_tree(db.getDataTree()) == java_datadir.tree
