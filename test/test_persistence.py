@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import shutil
 import struct
 import threading
 import zlib
@@ -171,9 +170,12 @@ def test_preallocation_grows_by_prealloc_size(tmp_path):
     for zxid in range(1, 101):
         log.append(hdr(zxid, OpCode.setData), SetDataTxn("/a", b"x" * 1000, zxid))
     log.commit()
-    assert (tmp_path / "log.1").stat().st_size == 2 * PREALLOC + 16
+    assert (tmp_path / "log.1").stat().st_size == 2 * PREALLOC + 16 == log.getCurrentLogSize()
+    log.append(hdr(101, OpCode.setData), SetDataTxn("/a", b"y" * 3 * PREALLOC, 101))
+    log.commit()
+    assert (tmp_path / "log.1").stat().st_size == log.getCurrentLogSize() > 3 * PREALLOC
     log.close()
-    assert read_zxids(tmp_path) == list(range(1, 101))
+    assert read_zxids(tmp_path) == list(range(1, 102))
 
 
 def test_read_across_rolled_files(tmp_path):

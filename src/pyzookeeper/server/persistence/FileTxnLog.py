@@ -3,8 +3,9 @@ transaction log, with its inner PositionInputStream and FileTxnIterator.
 
 Deliberate differences: appends go to an ``io.BufferedWriter`` as one framed
 entry per call (header, Adler32, length, txn bytes and the 0x42 byte) and the
-padding decision uses the logical write position; the iterator reads an
-entry's frame with two reads instead of field by field. On disk the result is
+padding decision and ``getCurrentLogSize`` use the logical write position
+(no system call per txn); the iterator reads an entry's frame with two reads
+instead of field by field. On disk the result is
 byte for byte what Java writes and reads.
 """
 
@@ -102,12 +103,11 @@ class FileTxnLog(TxnLog):
         cls.txnLogSizeLimit = size
 
     def getCurrentLogSize(self) -> int:
+        """The length of the log file being written (preallocation included),
+        known without asking the file system."""
         with self._lock:
             if self.logFileWrite is not None:
-                try:
-                    return os.path.getsize(self.logFileWrite)
-                except OSError:
-                    return 0
+                return max(self.filePadding.currentSize, self._position)
             return 0
 
     def setTotalLogSize(self, size: int) -> None:
