@@ -55,6 +55,7 @@ class QuorumPeerMain:
     def main(args: list[str]) -> None:
         """Run the server from ``args`` (a config path) and end the process
         with Java's exit code for the outcome."""
+        from pyzookeeper.server.admin.AdminServer import AdminServerException
         from pyzookeeper.server.persistence.FileTxnSnapLog import DatadirException
 
         main = QuorumPeerMain()
@@ -73,18 +74,17 @@ class QuorumPeerMain:
             LOG.error("Unable to access datadir, exiting abnormally", exc_info=True)
             print("Unable to access datadir, exiting abnormally", file=sys.stderr)
             ServiceUtils.requestSystemExit(ExitCode.UNABLE_TO_ACCESS_DATADIR.getValue())
+        except AdminServerException:
+            LOG.error("Unable to start AdminServer, exiting abnormally", exc_info=True)
+            print("Unable to start AdminServer, exiting abnormally", file=sys.stderr)
+            ServiceUtils.requestSystemExit(ExitCode.ERROR_STARTING_ADMIN_SERVER.getValue())
         except QuorumModeUnavailableException as e:
             LOG.error("%s", e)
             print(str(e), file=sys.stderr)
             ServiceUtils.requestSystemExit(ExitCode.UNEXPECTED_ERROR.getValue())
-        except Exception as e:
-            if _is_admin_server_exception(e):
-                LOG.error("Unable to start AdminServer, exiting abnormally", exc_info=True)
-                print("Unable to start AdminServer, exiting abnormally", file=sys.stderr)
-                ServiceUtils.requestSystemExit(ExitCode.ERROR_STARTING_ADMIN_SERVER.getValue())
-            else:
-                LOG.error("Unexpected exception, exiting abnormally", exc_info=True)
-                ServiceUtils.requestSystemExit(ExitCode.UNEXPECTED_ERROR.getValue())
+        except Exception:
+            LOG.error("Unexpected exception, exiting abnormally", exc_info=True)
+            ServiceUtils.requestSystemExit(ExitCode.UNEXPECTED_ERROR.getValue())
         LOG.info("Exiting normally")
         ServiceUtils.requestSystemExit(ExitCode.EXECUTION_FINISHED.getValue())
 
@@ -211,10 +211,6 @@ class QuorumPeerMain:
         return "" if peer is None else str(peer)
 
     __str__ = toString
-
-
-def _is_admin_server_exception(e: BaseException) -> bool:
-    return any(cls.__name__ == "AdminServerException" for cls in type(e).__mro__)
 
 
 def main(argv: list[str] | None = None) -> None:
