@@ -1,0 +1,223 @@
+"""Mirrors org.apache.zookeeper.server.watch.WatchManager: watches by path and by
+watcher, standard (one-shot), persistent and persistent-recursive.
+
+Thread-safe as Java's synchronized methods are: one lock guards the tables;
+events are delivered outside it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from pyzookeeper.server.ServerMetrics import ServerMetrics
+from pyzookeeper.server.ServerWatcher import ServerWatcher
+from pyzookeeper.server.watch.IWatchManager import IWatchManager
+from pyzookeeper.server.watch.PathParentIterator import PathParentIterator
+from pyzookeeper.server.watch.WatcherMode import WatcherMode
+from pyzookeeper.server.watch.WatcherModeManager import WatcherModeManager
+from pyzookeeper.server.watch.WatcherOrBitSet import WatcherOrBitSet
+from pyzookeeper.server.watch.WatchesPathReport import WatchesPathReport
+from pyzookeeper.server.watch.WatchesReport import WatchesReport
+from pyzookeeper.server.watch.WatchesSummary import WatchesSummary
+from pyzookeeper.WatchedEvent import WatchedEvent
+from pyzookeeper.Watcher import EventType, KeeperState
+
+LOG = logging.getLogger(__name__)
+
+_STANDARD = WatcherMode.STANDARD
+
+
+def _isDeadWatcher(watcher) -> bool:
+    # Java asks ServerCnxn.isStale(); any watcher that can go stale answers here
+    isStale = getattr(watcher, "isStale", None)
+    return isStale is not None and isStale()
+
+
+class WatchManager(IWatchManager):
+
+    def __init__(self) -> None:
+        self.watchTable: dict[str, set] = {}
+        self.watch2Paths: dict[object, set[str]] = {}
+        self.watcherModeManager = WatcherModeManager()
+        self._lock = threading.Lock()
+
+    def size(self) -> int:
+        with self._lock:
+            return sum(len(watches) for watches in self.watchTable.values())
+
+    def addWatch(self, path: str, watcher, watcherMode: WatcherMode = _STANDARD) -> bool:
+        if _isDeadWatcher(watcher):
+            LOG.debug("Ignoring addWatch with closed cnxn")
+            return False
+        with self._lock:
+            watchers = self.watchTable.get(path)
+            if watchers is None:
+                watchers = self.watchTable[path] = set()
+            watchers.add(watcher)
+            paths = self.watch2Paths.get(watcher)
+            if paths is None:
+                paths = self.watch2Paths[watcher] = set()
+            self.watcherModeManager.setWatcherMode(watcher, path, watcherMode)
+            if path in paths:
+                return False
+            paths.add(path)
+            return True
+
+    def removeWatcher(self, path, watcher=None):
+        if not isinstance(path, str):
+            self._removeAllWatches(path)
+            return None
+        with self._lock:
+            paths = self.watch2Paths.get(watcher)
+            if paths is None or path not in paths:
+                return False
+            paths.remove(path)
+            watchers = self.watchTable.get(path)
+            if watchers is None or watcher not in watchers:
+                return False
+            watchers.remove(watcher)
+            if not watchers:
+                del self.watchTable[path]
+            self.watcherModeManager.removeWatcher(watcher, path)
+            return True
+
+    def _removeAllWatches(self, watcher) -> None:
+        with self._lock:
+            paths = self.watch2Paths.pop(watcher, None)
+            if paths is None:
+                return
+            for p in paths:
+                watchers = self.watchTable.get(p)
+                if watchers is not None:
+                    watchers.discard(watcher)
+                    if not watchers:
+                        del self.watchTable[p]
+                self.watcherModeManager.removeWatcher(watcher, p)
+
+    def triggerWatch(self, path: str, type: EventType, acl, suppress: WatcherOrBitSet | None = None):
+        modes = self.watcherModeManager
+        # nothing to do, and no need to wait for the lock, when nobody watches
+        # this path and there is no recursive watch (a dict lookup is atomic)
+        if modes.recursiveQty == 0 and path not in self.watchTable:
+            return None
+        with self._lock:
+            watchTable = self.watchTable
+            if modes.recursiveQty == 0:
+                if not watchTable.get(path):
+                    return None
+                localPaths = (path,)
+            else:
+                localPaths = _pathAndParents(path)
+            watchers: set = set()
+            for level, localPath in enumerate(localPaths):
+                thisWatchers = watchTable.get(localPath)
+                if not thisWatchers:
+                    continue
+                for watcher in list(thisWatchers):
+                    watcherMode = modes.getWatcherMode(watcher, localPath)
+                    if watcherMode.isRecursive():
+                        if type != EventType.NodeChildrenChanged:
+                            watchers.add(watcher)
+                    elif level == 0:
+                        watchers.add(watcher)
+                        if not watcherMode.isPersistent():
+                            thisWatchers.remove(watcher)
+                            paths = self.watch2Paths.get(watcher)
+                            if paths is not None:
+                                paths.discard(localPath)
+                if not thisWatchers:
+                    del watchTable[localPath]
+        if not watchers:
+            return None
+        e = WatchedEvent(type, KeeperState.SyncConnected, path)
+        for w in watchers:
+            if suppress is not None and suppress.contains(w):
+                continue
+            if isinstance(w, ServerWatcher):
+                w.process(e, acl)
+            else:
+                w.process(e)
+        metrics = ServerMetrics.getMetrics()
+        if type == EventType.NodeCreated:
+            metrics.NODE_CREATED_WATCHER.add(len(watchers))
+        elif type == EventType.NodeDeleted:
+            metrics.NODE_DELETED_WATCHER.add(len(watchers))
+        elif type == EventType.NodeDataChanged:
+            metrics.NODE_CHANGED_WATCHER.add(len(watchers))
+        elif type == EventType.NodeChildrenChanged:
+            metrics.NODE_CHILDREN_WATCHER.add(len(watchers))
+        return WatcherOrBitSet(watchers)
+
+    def toString(self) -> str:
+        with self._lock:
+            total = sum(len(paths) for paths in self.watch2Paths.values())
+            return (f"{len(self.watch2Paths)} connections watching {len(self.watchTable)} paths\n"
+                    f"Total watches:{total}")
+
+    __str__ = toString
+
+    def dumpWatches(self, pwriter, byPath: bool) -> None:
+        with self._lock:
+            if byPath:
+                for path, watchers in self.watchTable.items():
+                    pwriter.write(path + "\n")
+                    for w in watchers:
+                        pwriter.write("\t0x" + _hex(w.getSessionId()) + "\n")
+            else:
+                for w, paths in self.watch2Paths.items():
+                    pwriter.write("0x" + _hex(w.getSessionId()) + "\n")
+                    for path in paths:
+                        pwriter.write("\t" + path + "\n")
+
+    def containsWatcher(self, path: str, watcher) -> bool:
+        with self._lock:
+            watcherMode = self.watcherModeManager.getWatcherMode(watcher, path)
+            pathParentIterator = self._getPathParentIterator(path)
+            for localPath in pathParentIterator:
+                watchers = self.watchTable.get(localPath)
+                if not pathParentIterator.atParentPath():
+                    if watchers is not None:
+                        return True
+                if watcherMode.isRecursive():
+                    return True
+            return False
+
+    def getWatches(self) -> WatchesReport:
+        with self._lock:
+            id2paths: dict[int, set[str]] = {}
+            for w, paths in self.watch2Paths.items():
+                id2paths[w.getSessionId()] = set(paths)
+            return WatchesReport(id2paths)
+
+    def getWatchesByPath(self) -> WatchesPathReport:
+        with self._lock:
+            path2ids: dict[str, set[int]] = {}
+            for path, watchers in self.watchTable.items():
+                path2ids[path] = {w.getSessionId() for w in watchers}
+            return WatchesPathReport(path2ids)
+
+    def getWatchesSummary(self) -> WatchesSummary:
+        with self._lock:
+            totalWatches = sum(len(paths) for paths in self.watch2Paths.values())
+            return WatchesSummary(len(self.watch2Paths), len(self.watchTable), totalWatches)
+
+    def shutdown(self) -> None:
+        pass
+
+    def getRecursiveWatchQty(self) -> int:
+        return self.watcherModeManager.getRecursiveQty()
+
+    def _getPathParentIterator(self, path: str) -> PathParentIterator:
+        if self.watcherModeManager.getRecursiveQty() == 0:
+            return PathParentIterator.forPathOnly(path)
+        return PathParentIterator.forAll(path)
+
+
+def _pathAndParents(path: str) -> list[str]:
+    """What PathParentIterator.forAll yields: the path, then each parent up to "/"."""
+    return list(PathParentIterator.forAll(path))
+
+
+def _hex(value: int) -> str:
+    return format(value & 0xFFFFFFFFFFFFFFFF, "x")
