@@ -119,11 +119,12 @@ class NIOServerCnxn(ServerCnxn):
         # The announced length of the frame now being read, -1 before its length.
         self._frameLength = -1
         self.outgoingBuffers: deque = deque()
-        self._outLock = threading.Lock()
-        self._sockLock = threading.Lock()
+        self.sockLock = threading.Lock()
         self._open = True
         self.sessionTimeout = factory.sessionlessCnxnTimeout
         self.sessionId = 0
+        # the server's statistics object never changes; asked for per packet
+        self._serverStats = zk.serverStats() if zk is not None else None
         self.selectable = True
         self.throttled = False
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -146,7 +147,7 @@ class NIOServerCnxn(ServerCnxn):
             view = memoryview(bb)
             poller = None
             while view:
-                with self._sockLock:
+                with self.sockLock:
                     if not self._open:
                         return
                     try:
@@ -166,9 +167,7 @@ class NIOServerCnxn(ServerCnxn):
 
     def sendBuffer(self, *buffers) -> None:
         """Queues one packet for the selector thread to write."""
-        data = buffers[0] if len(buffers) == 1 else b"".join(buffers)
-        with self._outLock:
-            self.outgoingBuffers.append(data)
+        self.outgoingBuffers.append(buffers[0] if len(buffers) == 1 else b"".join(buffers))
         self.requestInterestOpsUpdate()
 
     def handleFailedRead(self) -> None:
@@ -203,44 +202,48 @@ class NIOServerCnxn(ServerCnxn):
         return len(self._pending) >= (4 if length < 0 else length)
 
     def handleWrite(self, k: SelectionKey | None = None) -> None:
-        """Writes as much of the queued packets as the socket takes, in one call."""
+        """Writes as much of the queued packets as the socket takes, in one call.
+
+        Only the thread doing the connection's I/O takes packets off the front of
+        the queue (other threads append at its end), so no lock is needed.
+        """
         outgoing = self.outgoingBuffers
-        with self._outLock:
-            if not outgoing:
-                return
-            bufs = []
-            for b in outgoing:
-                if b is _closeConn or len(bufs) == _MAX_GATHER:
-                    break
-                bufs.append(b)
+        if not outgoing:
+            return
+        bufs = []
+        while outgoing and len(bufs) < _MAX_GATHER:
+            b = outgoing.popleft()
+            if b is _closeConn:
+                outgoing.appendleft(b)
+                break
+            bufs.append(b)
         sent = 0
         if bufs:
-            with self._sockLock:
-                if not self._open:
-                    return
-                try:
-                    sent = self.sock.send(bufs[0]) if len(bufs) == 1 else self.sock.sendmsg(bufs)
-                except BlockingIOError:
-                    sent = 0
+            try:
+                with self.sockLock:
+                    if self._open:
+                        sent = self.sock.send(bufs[0]) if len(bufs) == 1 else self.sock.sendmsg(bufs)
+            except BlockingIOError:
+                pass
+            except BaseException:
+                outgoing.extendleft(reversed(bufs))
+                raise
         packets = 0
-        try:
-            with self._outLock:
-                while outgoing:
-                    b = outgoing[0]
-                    if b is _closeConn:
-                        raise ServerCnxn.CloseRequestException(
-                            "close requested", ServerCnxn.DisconnectReason.CLIENT_CLOSED_CONNECTION)
-                    n = len(b)
-                    if sent < n:
-                        if sent:
-                            outgoing[0] = memoryview(b)[sent:]
-                        break
-                    sent -= n
-                    outgoing.popleft()
-                    packets += 1
-        finally:
-            for _ in range(packets):
-                self.packetSent()
+        for i, b in enumerate(bufs):
+            n = len(b)
+            if sent < n:
+                rest = bufs[i:]
+                if sent:
+                    rest[0] = memoryview(b)[sent:]
+                outgoing.extendleft(reversed(rest))
+                break
+            sent -= n
+            packets += 1
+        for _ in range(packets):
+            self.packetSent()
+        if outgoing and outgoing[0] is _closeConn and packets == len(bufs):
+            raise ServerCnxn.CloseRequestException(
+                "close requested", ServerCnxn.DisconnectReason.CLIENT_CLOSED_CONNECTION)
 
     def isSocketOpen(self) -> bool:
         return self._open
@@ -275,7 +278,7 @@ class NIOServerCnxn(ServerCnxn):
     def _recv(self, size: int) -> bytes | None:
         """What the socket has, up to ``size`` bytes: b"" at end of stream, None
         when nothing is there or the socket is closed."""
-        with self._sockLock:
+        with self.sockLock:
             if not self._open:
                 return None
             try:
@@ -284,7 +287,7 @@ class NIOServerCnxn(ServerCnxn):
                 return None
 
     def _recvInto(self, view: memoryview) -> int | None:
-        with self._sockLock:
+        with self.sockLock:
             if not self._open:
                 return None
             try:
@@ -514,7 +517,7 @@ class NIOServerCnxn(ServerCnxn):
 
     def closeSock(self) -> None:
         """Closes this connection's socket."""
-        with self._sockLock:
+        with self.sockLock:
             if not self._open:
                 return
             self._open = False
@@ -605,9 +608,7 @@ class NIOServerCnxn(ServerCnxn):
         return self.remoteSocketAddress.getAddress()
 
     def serverStats(self):
-        if self.zkServer is None:
-            return None
-        return self.zkServer.serverStats()
+        return self._serverStats
 
     def isSecure(self) -> bool:
         return False

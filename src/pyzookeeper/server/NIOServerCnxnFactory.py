@@ -387,8 +387,8 @@ class NIOServerCnxnFactory(ServerCnxnFactory):
                 return
             cnxn = key.attachment
             selector = self.selector
-            with cnxn._sockLock:
-                if not cnxn._open:
+            with cnxn.sockLock:
+                if not cnxn.isSocketOpen():
                     return
                 if key.registeredOps:
                     selector.modify(key.fd, _events(ops), key)

@@ -118,8 +118,10 @@ class ServerCnxn(Stats, ServerWatcher):
         # A request of this connection was dropped, so all later ones must be dropped too.
         self.invalid = False
         self.zooKeeperSaslServer = None
-        self._statsLock = threading.RLock()
+        # guards the latency statistics, updated by the request pipeline
+        self._statsLock = threading.Lock()
         self.established = Time.currentWallTime()
+        # Counted by the one thread doing the connection's I/O at a time, so plain ints.
         self.packetsReceived = 0
         self.packetsSent = 0
         self.minLatency = LONG_MAX
@@ -299,14 +301,12 @@ class ServerCnxn(Stats, ServerWatcher):
             self.totalLatency = 0
 
     def incrPacketsReceived(self) -> int:
-        with self._statsLock:
-            self.packetsReceived += 1
-            return self.packetsReceived
+        self.packetsReceived += 1
+        return self.packetsReceived
 
     def incrPacketsSent(self) -> int:
-        with self._statsLock:
-            self.packetsSent += 1
-            return self.packetsSent
+        self.packetsSent += 1
+        return self.packetsSent
 
     def updateStatsForResponse(self, cxid: int, zxid: int, op: str, start: int, end: int) -> None:
         with self._statsLock:
@@ -338,8 +338,8 @@ class ServerCnxn(Stats, ServerWatcher):
         return self.packetsSent
 
     def getMinLatency(self) -> int:
-        with self._statsLock:
-            return 0 if self.minLatency == LONG_MAX else self.minLatency
+        minLatency = self.minLatency
+        return 0 if minLatency == LONG_MAX else minLatency
 
     def getAvgLatency(self) -> int:
         with self._statsLock:
@@ -393,55 +393,53 @@ class ServerCnxn(Stats, ServerWatcher):
         pwriter.write("".join(out))
 
     def _dumpConnectionInfo(self, out: list[str], brief: bool) -> None:
-        with self._statsLock:
-            interestOps = self.getInterestOps()
-            out += [" ", str(self.getRemoteSocketAddress()), "[",
-                    "0" if interestOps == 0 else format(interestOps, "x"),
-                    "](queued=", str(self.getOutstandingRequests()),
-                    ",recved=", str(self.getPacketsReceived()),
-                    ",sent=", str(self.getPacketsSent())]
-            if not brief:
-                sessionId = self.getSessionId()
-                if sessionId != 0:
-                    out += [",sid=0x", _hex(sessionId),
-                            ",lop=", str(self.getLastOperation()),
-                            ",est=", str(self.established),
-                            ",to=", str(self.getSessionTimeout())]
-                    lastCxid = self.getLastCxid()
-                    if lastCxid >= 0:
-                        out += [",lcxid=0x", _hex(lastCxid)]
-                    out += [",lzxid=0x", _hex(self.getLastZxid()),
-                            ",lresp=", str(self.getLastResponseTime()),
-                            ",llat=", str(self.getLastLatency()),
-                            ",minlat=", str(self.getMinLatency()),
-                            ",avglat=", str(self.getAvgLatency()),
-                            ",maxlat=", str(self.getMaxLatency())]
-            out.append(")")
+        interestOps = self.getInterestOps()
+        out += [" ", str(self.getRemoteSocketAddress()), "[",
+                "0" if interestOps == 0 else format(interestOps, "x"),
+                "](queued=", str(self.getOutstandingRequests()),
+                ",recved=", str(self.getPacketsReceived()),
+                ",sent=", str(self.getPacketsSent())]
+        if not brief:
+            sessionId = self.getSessionId()
+            if sessionId != 0:
+                out += [",sid=0x", _hex(sessionId),
+                        ",lop=", str(self.getLastOperation()),
+                        ",est=", str(self.established),
+                        ",to=", str(self.getSessionTimeout())]
+                lastCxid = self.getLastCxid()
+                if lastCxid >= 0:
+                    out += [",lcxid=0x", _hex(lastCxid)]
+                out += [",lzxid=0x", _hex(self.getLastZxid()),
+                        ",lresp=", str(self.getLastResponseTime()),
+                        ",llat=", str(self.getLastLatency()),
+                        ",minlat=", str(self.getMinLatency()),
+                        ",avglat=", str(self.getAvgLatency()),
+                        ",maxlat=", str(self.getMaxLatency())]
+        out.append(")")
 
     def getConnectionInfo(self, brief: bool) -> dict[str, object]:
-        with self._statsLock:
-            info: dict[str, object] = {
-                "remote_socket_address": self.getRemoteSocketAddress(),
-                "interest_ops": self.getInterestOps(),
-                "outstanding_requests": self.getOutstandingRequests(),
-                "packets_received": self.getPacketsReceived(),
-                "packets_sent": self.getPacketsSent(),
-            }
-            if not brief:
-                info.update({
-                    "session_id": self.getSessionId(),
-                    "last_operation": self.getLastOperation(),
-                    "established": self.getEstablished(),
-                    "session_timeout": self.getSessionTimeout(),
-                    "last_cxid": self.getLastCxid(),
-                    "last_zxid": self.getLastZxid(),
-                    "last_response_time": self.getLastResponseTime(),
-                    "last_latency": self.getLastLatency(),
-                    "min_latency": self.getMinLatency(),
-                    "avg_latency": self.getAvgLatency(),
-                    "max_latency": self.getMaxLatency(),
-                })
-            return info
+        info: dict[str, object] = {
+            "remote_socket_address": self.getRemoteSocketAddress(),
+            "interest_ops": self.getInterestOps(),
+            "outstanding_requests": self.getOutstandingRequests(),
+            "packets_received": self.getPacketsReceived(),
+            "packets_sent": self.getPacketsSent(),
+        }
+        if not brief:
+            info.update({
+                "session_id": self.getSessionId(),
+                "last_operation": self.getLastOperation(),
+                "established": self.getEstablished(),
+                "session_timeout": self.getSessionTimeout(),
+                "last_cxid": self.getLastCxid(),
+                "last_zxid": self.getLastZxid(),
+                "last_response_time": self.getLastResponseTime(),
+                "last_latency": self.getLastLatency(),
+                "min_latency": self.getMinLatency(),
+                "avg_latency": self.getAvgLatency(),
+                "max_latency": self.getMaxLatency(),
+            })
+        return info
 
     def cleanupWriterSocket(self, pwriter) -> None:
         """Flushes a command's output, then closes the connection."""

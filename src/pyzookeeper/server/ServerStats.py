@@ -4,6 +4,7 @@ that ``stat``, ``srvr`` and ``mntr`` print."""
 from __future__ import annotations
 
 import abc
+import collections
 import decimal
 import math
 import threading
@@ -39,24 +40,40 @@ def java_double_str(d: float) -> str:
 
 
 class _AtomicCounter:
-    """A long counter that several threads update (Java's AtomicLong)."""
+    """A long counter several threads update (Java's AtomicLong): an increment is
+    one atomic deque append, folded into the count when read or when many wait."""
 
-    __slots__ = ("_value", "_lock")
+    __slots__ = ("_value", "_pending", "_lock")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._pending: collections.deque = collections.deque()
         self._value = 0
 
-    def incrementAndGet(self) -> int:
-        with self._lock:
-            self._value += 1
-            return self._value
+    def increment(self) -> None:
+        pending = self._pending
+        pending.append(1)
+        if len(pending) >= 4096 and self._lock.acquire(False):
+            try:
+                self._fold()
+            finally:
+                self._lock.release()
+
+    def _fold(self) -> None:
+        pending = self._pending
+        n = len(pending)
+        for _ in range(n):
+            pending.popleft()
+        self._value += n
 
     def get(self) -> int:
-        return self._value
+        with self._lock:
+            self._fold()
+            return self._value
 
     def set(self, value: int) -> None:
         with self._lock:
+            self._fold()
             self._value = value
 
 
@@ -168,10 +185,10 @@ class ServerStats:
         self.requestLatency.resetMax()
 
     def incrementPacketsReceived(self) -> None:
-        self.packetsReceived.incrementAndGet()
+        self.packetsReceived.increment()
 
     def incrementPacketsSent(self) -> None:
-        self.packetsSent.incrementAndGet()
+        self.packetsSent.increment()
 
     def resetRequestCounters(self) -> None:
         self.packetsReceived.set(0)
@@ -181,7 +198,7 @@ class ServerStats:
         return self.fsyncThresholdExceedCount.get()
 
     def incrementFsyncThresholdExceedCount(self) -> None:
-        self.fsyncThresholdExceedCount.incrementAndGet()
+        self.fsyncThresholdExceedCount.increment()
 
     def resetFsyncThresholdExceedCount(self) -> None:
         self.fsyncThresholdExceedCount.set(0)
@@ -190,7 +207,7 @@ class ServerStats:
         return self.nonMTLSLocalConnCntr.get()
 
     def incrementNonMTLSLocalConnCount(self) -> None:
-        self.nonMTLSLocalConnCntr.incrementAndGet()
+        self.nonMTLSLocalConnCntr.increment()
 
     def resetNonMTLSLocalConnCount(self) -> None:
         self.nonMTLSLocalConnCntr.set(0)
@@ -199,7 +216,7 @@ class ServerStats:
         return self.nonMTLSRemoteConnCntr.get()
 
     def incrementNonMTLSRemoteConnCount(self) -> None:
-        self.nonMTLSRemoteConnCntr.incrementAndGet()
+        self.nonMTLSRemoteConnCntr.increment()
 
     def resetNonMTLSRemoteConnCount(self) -> None:
         self.nonMTLSRemoteConnCntr.set(0)
@@ -208,7 +225,7 @@ class ServerStats:
         return self.authFailedCntr.get()
 
     def incrementAuthFailedCount(self) -> None:
-        self.authFailedCntr.incrementAndGet()
+        self.authFailedCntr.increment()
 
     def resetAuthFailedCount(self) -> None:
         self.authFailedCntr.set(0)
