@@ -8,7 +8,10 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import os
 import socket
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -265,3 +268,33 @@ def test_every_command_answers_like_java(java_admin, our_admin):
     assert sorted(next(iter(our_admin["watches"]["session_id_to_watched_paths"].values()))) == [
         "/admin_missing", "/admin_test"]
     assert our_admin["after_reset"]["server_stats"]["packets_received"] <= 1
+
+
+def start_with_taken_admin_port(command: list[str], workdir: Path, admin_port: int, env: dict | None = None):
+    (workdir / "data").mkdir(parents=True, exist_ok=True)
+    cfg = workdir / "zoo.cfg"
+    cfg.write_text(f"tickTime=2000\ndataDir={workdir / 'data'}\nclientPort={free_port()}\n"
+                   f"clientPortAddress=127.0.0.1\nadmin.enableServer=true\nadmin.serverAddress=127.0.0.1\n"
+                   f"admin.serverPort={admin_port}\n")
+    return subprocess.run([*command, str(cfg)], capture_output=True, text=True, timeout=120, env=env)
+
+
+@pytest.mark.java
+def test_taken_admin_port_stops_the_server_like_java(tmp_path, java_available):
+    if not SERVLET_API.exists():
+        pytest.skip(f"{SERVLET_API} is missing (apt-get install libservlet-api-java)")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        admin_port = taken.getsockname()[1]
+        java_cmd = ["java", "-Xmx256m", "-cp", javaref.classpath("simple") + ":" + str(SERVLET_API),
+                    "org.apache.zookeeper.server.quorum.QuorumPeerMain"]
+        java = start_with_taken_admin_port(java_cmd, tmp_path / "java", admin_port)
+        env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent / "src"))
+        ours = start_with_taken_admin_port([sys.executable, "-m", "pyzookeeper.server.quorum.QuorumPeerMain"],
+                                           tmp_path / "py", admin_port, env)
+    assert java.returncode == ours.returncode == 4
+    message = f"Problem starting AdminServer on address 127.0.0.1, port {admin_port} and command URL /commands"
+    for result in (java, ours):
+        assert "Unable to start AdminServer, exiting abnormally" in result.stderr
+        assert message in result.stdout + result.stderr

@@ -2,7 +2,8 @@
 file through CLIENT_JVMFLAGS) against our server and against Java's, both
 with the same server JAAS file and ``authProvider.1=...SASLAuthenticationProvider``.
 The client's output must agree: a ``sasl:bob`` ACL is created and enforced,
-``whoami`` shows the SASL id, a wrong password fails authentication."""
+``whoami`` shows the SASL id, ``zookeeper.superUser`` reads everything, a
+wrong password fails authentication."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def zkcli(hosts: str, jaas, *command: str) -> str:
 
 def session(hosts: str, tmp_path) -> dict[str, str]:
     jaas = {}
-    for user, password in (("bob", "bobsecret"), ("alice", "alicesecret"), ("bob", "wrong")):
+    for user, password in (("bob", "bobsecret"), ("alice", "alicesecret"), ("bob", "wrong"), ("super", "adminsecret")):
         path = tmp_path / f"client-{user}-{password}.conf"
         path.write_text(CLIENT_JAAS.format(user=user, password=password))
         jaas[user, password] = path
@@ -57,6 +58,7 @@ def session(hosts: str, tmp_path) -> dict[str, str]:
         "whoami": "\n".join(sorted(zkcli(hosts, bob, "whoami").splitlines())),
         "get_alice": zkcli(hosts, jaas["alice", "alicesecret"], "get", "/sasl_node"),
         "get_anonymous": zkcli(hosts, None, "get", "/sasl_node"),
+        "get_super_user": zkcli(hosts, jaas["super", "adminsecret"], "get", "/sasl_node"),
         "get_wrong_password": zkcli(hosts, jaas["bob", "wrong"], "get", "/sasl_node"),
     }
 
@@ -71,10 +73,10 @@ def server_jaas(tmp_path):
 def test_zkcli_sasl_against_ours_and_java(tmp_path, server_jaas, java_available):
     if not ZKCLI.exists():
         pytest.skip(f"{ZKCLI} is missing")
-    flag = f"-Djava.security.auth.login.config={server_jaas}"
-    with PyZooKeeperServer(tmp_path / "py", extra_cfg=SASL_PROVIDER, jvm_flags=flag) as ours:
+    flags = [f"-Djava.security.auth.login.config={server_jaas}", "-Dzookeeper.superUser=super"]
+    with PyZooKeeperServer(tmp_path / "py", extra_cfg=SASL_PROVIDER, jvm_flags=" ".join(flags)) as ours:
         our_results = session(ours.hosts, tmp_path)
-    with JavaZooKeeperServer(tmp_path / "java", extra_cfg=SASL_PROVIDER, jvm_args=[flag]) as java:
+    with JavaZooKeeperServer(tmp_path / "java", extra_cfg=SASL_PROVIDER, jvm_args=flags) as java:
         java_results = session(java.hosts, tmp_path)
     assert our_results == java_results
     assert our_results["create"].endswith("Created /sasl_node")
@@ -84,3 +86,4 @@ def test_zkcli_sasl_against_ours_and_java(tmp_path, server_jaas, java_available)
     assert our_results["get_alice"].endswith("Insufficient permission : /sasl_node")
     assert our_results["get_anonymous"].endswith("Insufficient permission : /sasl_node")
     assert "state:AuthFailed" in our_results["get_wrong_password"]
+    assert our_results["get_super_user"].endswith("data")

@@ -442,7 +442,11 @@ class Configuration:
     @staticmethod
     def load(location: str) -> Configuration:
         """Read the JAAS file at ``location``; JaasConfigurationError if unusable."""
-        expanded = expand_properties(location[1:] if location.startswith("=") else location)
+        location = location[1:] if location.startswith("=") else location
+        try:
+            expanded = expand_properties(location)
+        except JaasConfigurationError as e:
+            raise JaasConfigurationError("Unable to properly expand " + location) from e
         path = _config_path(expanded)
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
@@ -510,8 +514,6 @@ class Login:
     org.apache.zookeeper.Login a DIGEST-MD5 server uses: no Kerberos tickets,
     so no refresh thread)."""
 
-    SYSTEM_USER = "user.name"
-
     def __init__(self, loginContextName: str, callbackHandler, configuration: Configuration | None = None) -> None:
         self.callbackHandler = callbackHandler
         self.loginContextName = loginContextName
@@ -538,7 +540,7 @@ class Login:
 
     def getUserName(self) -> str:
         if not self.principal:
-            return _jvm_property(self.SYSTEM_USER) or "<NA>"
+            return _jvm_property("user.name") or "<NA>"
         return self.principal
 
     def getLoginContextName(self) -> str:
