@@ -70,8 +70,8 @@ class DatadirCleanupManager:
     def __init__(self, snapDir: os.PathLike | str, dataLogDir: os.PathLike | str,
                  snapRetainCount: int, purgeInterval: int) -> None:
         self.purgeTaskStatus = PurgeTaskStatus.NOT_STARTED
-        self.snapDir = Path(snapDir)
-        self.dataLogDir = Path(dataLogDir)
+        self.snapDir = Path(snapDir) if snapDir is not None else None
+        self.dataLogDir = Path(dataLogDir) if dataLogDir is not None else None
         self.snapRetainCount = snapRetainCount
         self.purgeInterval = purgeInterval
         self.timer: _FixedRateTimer | None = None

@@ -1,0 +1,89 @@
+"""Acknowledged writes survive ``kill -9``, and the Java server reads our data
+directory afterwards with the same tree."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from kazoo.client import KazooClient
+
+from javaref import JavaZooKeeperServer, java_missing_reason, wait_for
+from pyzkserver import PyZooKeeperServer
+
+
+def _tree(zk: KazooClient, root: str) -> dict[str, bytes]:
+    out = {}
+    stack = [root]
+    while stack:
+        path = stack.pop()
+        data, _ = zk.get(path)
+        out[path] = data
+        for child in zk.get_children(path):
+            stack.append(path.rstrip("/") + "/" + child)
+    return out
+
+
+def test_acknowledged_writes_survive_kill_9(tmp_path):
+    server = PyZooKeeperServer(tmp_path / "py", extra_cfg={"forceSync": "yes", "snapCount": "200"})
+    server.start()
+    acked: list[tuple[str, bytes]] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+    try:
+        zk = KazooClient(hosts=server.hosts, timeout=10)
+        zk.start(timeout=20)
+        zk.create("/d")
+
+        def writer(n: int) -> None:
+            client = KazooClient(hosts=server.hosts, timeout=10, connection_retry={"max_tries": 0},
+                                 command_retry={"max_tries": 0})
+            client.start(timeout=20)
+            i = 0
+            try:
+                while not stop.is_set():
+                    path, data = f"/d/w{n}-{i}", f"{n}:{i}".encode()
+                    client.create(path, data)
+                    with lock:
+                        acked.append((path, data))
+                    i += 1
+            except Exception:
+                pass  # the server died under us
+            finally:
+                client.close()
+
+        threads = [threading.Thread(target=writer, args=(n,), daemon=True) for n in range(4)]
+        for t in threads:
+            t.start()
+        wait_for(lambda: len(acked) >= 600, 60, what="600 acknowledged writes")
+        server.kill9()
+        stop.set()
+        for t in threads:
+            t.join(20)
+        zk.close()
+    finally:
+        server.stop()
+    assert len(acked) >= 600
+
+    restarted = PyZooKeeperServer(tmp_path / "py", port=server.port, extra_cfg={"forceSync": "yes"})
+    restarted.start()
+    try:
+        zk = KazooClient(hosts=restarted.hosts, timeout=10)
+        zk.start(timeout=20)
+        tree = _tree(zk, "/d")
+        zk.stop()
+        zk.close()
+    finally:
+        restarted.stop()
+    missing = [p for p, d in acked if tree.get(p) != d]
+    assert not missing, f"{len(missing)} acknowledged writes lost, e.g. {missing[:5]}"
+
+    if java_missing_reason():
+        pytest.skip(java_missing_reason())
+    with JavaZooKeeperServer(tmp_path / "java", data_dir=tmp_path / "py" / "data") as java:
+        zk = KazooClient(hosts=java.hosts, timeout=10)
+        zk.start(timeout=20)
+        java_tree = _tree(zk, "/d")
+        zk.stop()
+        zk.close()
+    assert java_tree == tree
