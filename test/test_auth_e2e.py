@@ -1,8 +1,11 @@
 """Digest and IP authentication end to end with kazoo, against our server and
 Java's with the same super digest: who may read nodes with digest, ip and
-masked-ip ACLs, invalid ACLs, and an unknown scheme in ``addauth``."""
+masked-ip ACLs, invalid ACLs, an unknown scheme in ``addauth``, and which
+ensemble names the ``ensemble`` scheme lets connect."""
 
 from __future__ import annotations
+
+import shlex
 
 import pytest
 from kazoo.client import KazooClient
@@ -77,3 +80,35 @@ def test_digest_and_ip_acls_like_java(tmp_path, java_available):
     assert our_results["super get /digest"] == "ok" and our_results["anonymous get /ip_mask"] == "ok"
     assert our_results["anonymous get /ip_other"] == "NoAuth"
     assert our_results["create with ip:1.2.3.4/33"] == "InvalidACL"
+
+
+ENSEMBLE_CFG = {"authProvider.1": "org.apache.zookeeper.server.auth.EnsembleAuthenticationProvider"}
+ENSEMBLE_FLAG = "-Dzookeeper.ensembleAuthName=prod, staging"
+
+
+def ensemble_scenario(hosts: str) -> dict[str, str]:
+    results = {}
+    for name in ("prod", "staging", "", "other"):
+        zk = client(hosts)
+        try:
+            try:
+                zk.add_auth("ensemble", name)
+                zk.exists("/")
+                results[name] = "ok"
+            except Exception as e:
+                results[name] = type(e).__name__
+        finally:
+            zk.stop()
+            zk.close()
+    return results
+
+
+@pytest.mark.java
+def test_ensemble_names_like_java(tmp_path, java_available):
+    with PyZooKeeperServer(tmp_path / "py", extra_cfg=ENSEMBLE_CFG, jvm_flags=shlex.quote(ENSEMBLE_FLAG)) as ours:
+        our_results = ensemble_scenario(ours.hosts)
+    with JavaZooKeeperServer(tmp_path / "java", extra_cfg=ENSEMBLE_CFG, jvm_args=[ENSEMBLE_FLAG]) as java:
+        java_results = ensemble_scenario(java.hosts)
+    assert our_results == java_results
+    assert our_results["prod"] == our_results["staging"] == our_results[""] == "ok"
+    assert our_results["other"] != "ok"
