@@ -298,3 +298,21 @@ def test_taken_admin_port_stops_the_server_like_java(tmp_path, java_available):
     for result in (java, ours):
         assert "Unable to start AdminServer, exiting abnormally" in result.stderr
         assert message in result.stdout + result.stderr
+
+
+def test_ipv6_and_host_name_addresses():
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    for address, host in (("::1", "::1"), ("localhost", "127.0.0.1")):
+        server = JettyAdminServer(address, 0, 30000, "/commands", 11, False, False)
+        server.start()
+        try:
+            conn = http.client.HTTPConnection(host, server.getLocalPort(), timeout=10)
+            conn.request("GET", "/commands/gtmk")
+            assert json.loads(conn.getresponse().read())["command"] == "get_trace_mask"
+            conn.close()
+        finally:
+            server.shutdown()

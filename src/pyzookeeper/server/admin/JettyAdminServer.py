@@ -16,6 +16,7 @@ import io
 import itertools
 import logging
 import socket
+import socketserver
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,6 +39,11 @@ class _CommandHttpServer(ThreadingHTTPServer):
         self.adminServer = adminServer
         self._threadIds = itertools.count(1)
         super().__init__(address, _CommandServlet, bind_and_activate=False)
+
+    def server_bind(self) -> None:
+        socketserver.TCPServer.server_bind(self)
+        self.server_name = str(self.server_address[0])
+        self.server_port = self.server_address[1]
 
     def process_request(self, request, client_address) -> None:
         thread = threading.Thread(target=self.process_request_thread, args=(request, client_address),
