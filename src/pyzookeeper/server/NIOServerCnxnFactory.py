@@ -370,11 +370,13 @@ class NIOServerCnxnFactory(ServerCnxnFactory):
                     continue
                 cnxn = key.attachment
                 if cnxn.isSelectable():
-                    if not cnxn.throttled and cnxn.hasPendingRequest():
-                        key.readyOps = _OP_WRITE if cnxn.outgoingBuffers else 0
-                        self.handleIO(key)
-                    elif cnxn.outgoingBuffers:
+                    if cnxn.outgoingBuffers:
                         self.handleWrite(key)
+                        if not key.valid:
+                            continue
+                    if not cnxn.throttled and cnxn.hasPendingRequest():
+                        key.readyOps = 0
+                        self.handleIO(key)
                     else:
                         self.setInterestOps(key, cnxn.getInterestOps())
 
