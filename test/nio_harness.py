@@ -37,6 +37,7 @@ ECHO = 4          # getData: the reply body is GetDataResponse(request body)
 PING = 11
 CLOSE_SESSION = -11
 FIRE_WATCH = 103  # answered with a watch event, then an empty reply
+INVALIDATE = 104  # answered, then the connection is marked invalid (a dropped request)
 
 NIO_THREAD_PREFIXES = ("NIOServerCxnFactory", "NIOWorkerThread", "ConnnectionExpirer")
 
@@ -148,6 +149,9 @@ class StandInServer(ServerStats.Provider):
         elif h.type == CLOSE_SESSION:
             cnxn.sendResponse(ReplyHeader(h.xid, 0x1F, 0), None, "response")
             cnxn.sendCloseSession()
+        elif h.type == INVALIDATE:
+            cnxn.sendResponse(ReplyHeader(h.xid, 0x1F, 0), None, "response")
+            cnxn.setInvalid()
         elif h.type == FIRE_WATCH:
             cnxn.process(WatchedEvent(EventType.NodeDataChanged, KeeperState.SyncConnected, "/watched"))
             cnxn.sendResponse(ReplyHeader(h.xid, 0x1F, 0), None, "response")

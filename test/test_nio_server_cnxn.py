@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from javaref import wait_for
-from nio_harness import (CLOSE_SESSION, ECHO, FIRE_WATCH, INT, PING, Harness, StandInServer, frame,
+from nio_harness import (CLOSE_SESSION, ECHO, FIRE_WATCH, INT, INVALIDATE, PING, Harness, StandInServer, frame,
                          nio_threads, request, restore_properties, set_properties, wait_no_nio_threads,
                          watcher_event)
 from pyzookeeper.proto.ConnectRequest import ConnectRequest
@@ -200,6 +200,19 @@ def test_send_close_session_flushes_reply_then_closes(start):
     c.send_frame(request(5, CLOSE_SESSION))
     reply, body = c.read_reply()
     assert (reply.xid, reply.err, body) == (5, 0, b"")
+    assert c.closed_by_server()
+    h.wait_connections(0)
+
+
+def test_invalid_connection_is_closed_after_what_was_queued(start):
+    """What the request throttler does when it drops a request of the connection."""
+    h = start()
+    c = h.client()
+    c.handshake()
+    c.sock.sendall(frame(request(1, ECHO, b"before")) + frame(request(2, INVALIDATE)))
+    assert c.read_echo() == (1, b"before")
+    reply, _ = c.read_reply()
+    assert reply.xid == 2
     assert c.closed_by_server()
     h.wait_connections(0)
 

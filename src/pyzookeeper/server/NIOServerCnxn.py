@@ -316,7 +316,7 @@ class NIOServerCnxn(ServerCnxn):
         pos = 0
         length = self._frameLength
         try:
-            while not self.throttled:
+            while not self.throttled and self._open:
                 if length < 0:
                     if end - pos < 4:
                         break
