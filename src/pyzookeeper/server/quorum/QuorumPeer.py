@@ -1,10 +1,9 @@
 """Mirrors org.apache.zookeeper.server.quorum.QuorumPeer: one server of an
-ensemble, its configuration, its view of the ensemble and its epoch files.
+ensemble, its configuration, its view of the ensemble, its epoch files and
+the thread that runs its state loop (LOOKING, FOLLOWING, LEADING, OBSERVING).
 
-This module holds the inner classes (QuorumServer, the enums), the
-configuration setters QuorumPeerMain uses, the QuorumVerifier bookkeeping and
-the epoch files with ``loadDataBase``; the peer's state loop (election,
-leading, following) lives in the modules of those roles.
+Deliberate differences: no JMX beans, no JvmPauseMonitor start, no TLS quorum
+(QuorumX509Util), and no UDP ResponderThread (gone from 3.8's election too).
 """
 
 from __future__ import annotations
@@ -17,12 +16,15 @@ import threading
 
 from pyzookeeper import system_properties
 from pyzookeeper.KeeperException import KeeperException
+from pyzookeeper.common import Time
 from pyzookeeper.common.AtomicFileOutputStream import AtomicFileOutputStream
 from pyzookeeper.common.AtomicFileWritingIdiom import AtomicFileWritingIdiom
 from pyzookeeper.common.inet_address import InetSocketAddress
-from pyzookeeper.common.java_properties import java_read_line, parse_java_int, parse_java_long
+from pyzookeeper.common.NetUtils import formatInetAddr
+from pyzookeeper.common.java_properties import Properties, java_read_line, parse_java_int, parse_java_long
 from pyzookeeper.server.ZooKeeperThread import ZooKeeperThread
 from pyzookeeper.server.quorum.MultipleAddresses import MultipleAddresses
+from pyzookeeper.server.quorum.QuorumStats import QuorumStats
 from pyzookeeper.server.util import ZxidUtils
 from pyzookeeper.server.util.ConfigUtils import ConfigUtils, java_split
 
@@ -284,7 +286,7 @@ class QuorumServer:
         return included
 
 
-class QuorumPeer(ZooKeeperThread):
+class QuorumPeer(ZooKeeperThread, QuorumStats.Provider):
     """A server of a replicated ensemble."""
 
     QuorumServer = QuorumServer
@@ -302,6 +304,7 @@ class QuorumPeer(ZooKeeperThread):
     CONFIG_KEY_MULTI_ADDRESS_REACHABILITY_CHECK_ENABLED = "zookeeper.multiAddress.reachabilityCheckEnabled"
     QUORUM_CNXN_THREADS_SIZE_DEFAULT_VALUE = 20
     QUORUM_CNXN_TIMEOUT_MS = "zookeeper.quorumCnxnTimeoutMs"
+    quorumCnxnTimeoutMs: int | None = None
     SYNC_ENABLED = "zookeeper.observer.syncEnabled"
     OBSERVER_ID = (1 << 63) - 1
     FLE_TIME_UNIT = "MS"
@@ -356,6 +359,33 @@ class QuorumPeer(ZooKeeperThread):
         self.myAddrs: AddressTuple | None = None
         self.acceptedEpoch = -1
         self.currentEpoch = -1
+        self.start_fle = 0
+        self.end_fle = 0
+        self.electionTimeTaken = 0
+        self.unavailableStartTime = 0
+        self.tick = 0
+        self.initialConfig: str | None = None
+        self.currentVote = None
+        self.running = True
+        self.state = ServerState.LOOKING
+        self.zabState = ZabState.ELECTION
+        self.syncMode = SyncMode.NONE
+        self.leaderAddress: str | None = ""
+        self.leaderId = -1
+        self.reconfigFlag = False
+        self.shuttingDownLE = False
+        self.electionAlg = None
+        self.follower = None
+        self.leader = None
+        self.observer = None
+        self.authServer = None
+        self.authLearner = None
+        self.jmxLeaderElectionBean = None
+        self.jmxLocalPeerBean = None
+        self._quorumStats = QuorumStats(self)
+        from pyzookeeper.server.admin.AdminServerFactory import AdminServerFactory
+        self.adminServer = AdminServerFactory.createAdminServer()
+        self.initialize()
         self.reconfigEnabled = QuorumPeerConfig.isReconfigEnabled()
 
     # -- configuration -------------------------------------------------------------------------
@@ -779,6 +809,653 @@ class QuorumPeer(ZooKeeperThread):
     def setAcceptedEpoch(self, e: int) -> None:
         self.writeLongToFile(self.ACCEPTED_EPOCH_FILENAME, e)
         self.acceptedEpoch = e
+
+    # -- votes and state ----------------------------------------------------------------------------
+
+    def getCurrentVote(self):
+        with self._lock:
+            return self.currentVote
+
+    def setCurrentVote(self, v) -> None:
+        with self._lock:
+            self.currentVote = v
+
+    def setPeerState(self, newState: ServerState) -> None:
+        with self._lock:
+            self.state = newState
+            if newState == ServerState.LOOKING:
+                self.setLeaderAddressAndId(None, -1)
+                self.setZabState(ZabState.ELECTION)
+            else:
+                LOG.info("Peer state changed: %s", self.getDetailedPeerState())
+
+    def getPeerState(self) -> ServerState:
+        return self.state
+
+    def setZabState(self, zabState: ZabState) -> None:
+        from pyzookeeper.server.ServerMetrics import ServerMetrics
+
+        if zabState == ZabState.BROADCAST and self.unavailableStartTime != 0:
+            unavailableTime = Time.currentElapsedTime() - self.unavailableStartTime
+            ServerMetrics.getMetrics().UNAVAILABLE_TIME.add(unavailableTime)
+            if self.getPeerState() == ServerState.LEADING:
+                ServerMetrics.getMetrics().LEADER_UNAVAILABLE_TIME.add(unavailableTime)
+            self.unavailableStartTime = 0
+        self.zabState = zabState
+        LOG.info("Peer state changed: %s", self.getDetailedPeerState())
+
+    def setSyncMode(self, syncMode: SyncMode) -> None:
+        self.syncMode = syncMode
+        LOG.info("Peer state changed: %s", self.getDetailedPeerState())
+
+    def getZabState(self) -> ZabState:
+        return self.zabState
+
+    def getSyncMode(self) -> SyncMode:
+        return self.syncMode
+
+    def setLeaderAddressAndId(self, addr: MultipleAddresses | None, newId: int) -> None:
+        self.leaderAddress = "|".join(addr.getAllHostStrings()) if addr is not None else None
+        self.leaderId = newId
+
+    def getLeaderAddress(self) -> str | None:
+        return self.leaderAddress
+
+    def getLeaderId(self) -> int:
+        return self.leaderId
+
+    def getDetailedPeerState(self) -> str:
+        sb = [self.getPeerState().name.lower()]
+        if self.zabState != ZabState.ELECTION:
+            sb.append(" - " + self.zabState.name.lower())
+        if self.syncMode != SyncMode.NONE:
+            sb.append(" - " + self.syncMode.name.lower())
+        return "".join(sb)
+
+    def reconfigFlagSet(self) -> None:
+        with self._lock:
+            self.reconfigFlag = True
+
+    def reconfigFlagClear(self) -> None:
+        with self._lock:
+            self.reconfigFlag = False
+
+    def isReconfigStateChange(self) -> bool:
+        with self._lock:
+            return self.reconfigFlag
+
+    def recreateSocketAddresses(self, id: int) -> None:
+        """Look up the addresses of server ``id`` again (in both configurations)."""
+        qv = self.getQuorumVerifier()
+        if qv is not None:
+            qs = qv.getAllMembers().get(id)
+            if qs is not None:
+                qs.recreateSocketAddresses()
+                if id == self.getMyId():
+                    self._setAddrs(qs.addr, qs.electionAddr, qs.clientAddr)
+        qv = self.getLastSeenQuorumVerifier()
+        if qv is not None:
+            qs = qv.getAllMembers().get(id)
+            if qs is not None:
+                qs.recreateSocketAddresses()
+
+    def setInitialConfig(self, initialConfig: str | None) -> None:
+        self.initialConfig = initialConfig
+
+    def getInitialConfig(self) -> str | None:
+        return self.initialConfig
+
+    def getTick(self) -> int:
+        return self.tick
+
+    def setElectionTimeTaken(self, electionTimeTaken: int) -> None:
+        self.electionTimeTaken = electionTimeTaken
+
+    def getElectionTimeTaken(self) -> int:
+        return self.electionTimeTaken
+
+    def isLeader(self, id: int) -> bool:
+        vote = self.getCurrentVote()
+        return vote is not None and id == vote.getId()
+
+    def isRunning(self) -> bool:
+        return self.running
+
+    def getQuorumCnxManager(self):
+        return self.qcm
+
+    def getElectionAlg(self):
+        return self.electionAlg
+
+    def quorumStats(self) -> QuorumStats:
+        return self._quorumStats
+
+    # -- life cycle ----------------------------------------------------------------------------------
+
+    def initialize(self) -> None:
+        """Create the quorum authenticators (SASL when ``quorum.auth.enableSasl``)."""
+        from pyzookeeper.server.quorum.auth.NullQuorumAuthLearner import NullQuorumAuthLearner
+        from pyzookeeper.server.quorum.auth.NullQuorumAuthServer import NullQuorumAuthServer
+
+        if self.isQuorumSaslAuthEnabled():
+            raise RuntimeError("Quorum SASL authentication (quorum.auth.enableSasl) is not supported "
+                               "by this server")
+        self.authServer = NullQuorumAuthServer()
+        self.authLearner = NullQuorumAuthLearner()
+
+    def start(self) -> None:
+        """Load the database, open the client port and the AdminServer, start
+        leader election, then the peer's own thread."""
+        from pyzookeeper.server.admin.AdminServer import AdminServerException
+
+        with self._lock:
+            if self.myid not in self.getView():
+                raise RuntimeError(f"My id {self.myid} not in the peer list")
+            self.loadDataBase()
+            self._startServerCnxnFactory()
+            try:
+                self.adminServer.start()
+            except AdminServerException as e:
+                LOG.warning("Problem starting AdminServer", exc_info=e)
+            self.startLeaderElection()
+            super().start()
+
+    def stopLeaderElection(self) -> None:
+        """Java stops its UDP responder here; 3.8's election has none."""
+
+    def startLeaderElection(self) -> None:
+        with self._lock:
+            if self.getPeerState() == ServerState.LOOKING:
+                from pyzookeeper.server.quorum.Vote import Vote
+                self.currentVote = Vote(self.myid, self.getLastLoggedZxid(), self.getCurrentEpoch())
+            self.electionAlg = self.createElectionAlgorithm(self.electionType)
+
+    @staticmethod
+    def countParticipants(peers: dict[int, QuorumServer]) -> int:
+        return sum(1 for q in peers.values() if q.type == LearnerType.PARTICIPANT)
+
+    def getLastLoggedZxid(self) -> int:
+        if not self.zkDb.isInitialized():
+            self.loadDataBase()
+        return self.zkDb.getDataTreeLastProcessedZxid()
+
+    def makeFollower(self, logFactory):
+        from pyzookeeper.server.quorum.Follower import Follower
+        from pyzookeeper.server.quorum.FollowerZooKeeperServer import FollowerZooKeeperServer
+        return Follower(self, FollowerZooKeeperServer(logFactory, self, self.zkDb))
+
+    def makeLeader(self, logFactory):
+        from pyzookeeper.server.quorum.Leader import Leader
+        from pyzookeeper.server.quorum.LeaderZooKeeperServer import LeaderZooKeeperServer
+        return Leader(self, LeaderZooKeeperServer(logFactory, self, self.zkDb))
+
+    def makeObserver(self, logFactory):
+        from pyzookeeper.server.quorum.Observer import Observer
+        from pyzookeeper.server.quorum.ObserverZooKeeperServer import ObserverZooKeeperServer
+        return Observer(self, ObserverZooKeeperServer(logFactory, self, self.zkDb))
+
+    def createElectionAlgorithm(self, electionAlgorithm: int):
+        from pyzookeeper.server.quorum.FastLeaderElection import FastLeaderElection
+
+        if electionAlgorithm in (1, 2):
+            raise NotImplementedError(f"Election Algorithm {electionAlgorithm} is not supported.")
+        if electionAlgorithm != 3:
+            raise ValueError(f"Unknown election algorithm {electionAlgorithm}")
+        qcm = self.createCnxnManager()
+        oldQcm, self.qcm = self.qcm, qcm
+        if oldQcm is not None:
+            LOG.warning("Clobbering already-set QuorumCnxManager (restarting leader election?)")
+            oldQcm.halt()
+        listener = qcm.listener
+        if listener is None:
+            LOG.error("Null listener when initializing cnx manager")
+            return None
+        listener.start()
+        fle = FastLeaderElection(self, qcm)
+        fle.start()
+        return fle
+
+    def makeLEStrategy(self):
+        LOG.debug("Initializing leader election protocol...")
+        return self.electionAlg
+
+    def setLeader(self, newLeader) -> None:
+        with self._lock:
+            self.leader = newLeader
+
+    def setFollower(self, newFollower) -> None:
+        with self._lock:
+            self.follower = newFollower
+
+    def setObserver(self, newObserver) -> None:
+        with self._lock:
+            self.observer = newObserver
+
+    def getActiveServer(self):
+        with self._lock:
+            if self.leader is not None:
+                return self.leader.zk
+            if self.follower is not None:
+                return self.follower.zk
+            if self.observer is not None:
+                return self.observer.zk
+            return None
+
+    def run(self) -> None:
+        """The state loop: elect, then lead, follow or observe until that ends, then elect again."""
+        from pyzookeeper.server.ServerMetrics import ServerMetrics
+
+        self._updateThreadName()
+        LOG.debug("Starting quorum peer")
+        try:
+            while self.running:
+                if self.unavailableStartTime == 0:
+                    self.unavailableStartTime = Time.currentElapsedTime()
+                state = self.getPeerState()
+                if state == ServerState.LOOKING:
+                    LOG.info("LOOKING")
+                    ServerMetrics.getMetrics().LOOKING_COUNT.add(1)
+                    if system_properties.getBoolean("readonlymode.enabled"):
+                        self._lookWithReadOnlyServer()
+                    else:
+                        try:
+                            self._lookForLeader()
+                        except Exception as e:
+                            LOG.warning("Unexpected exception", exc_info=e)
+                            self.setPeerState(ServerState.LOOKING)
+                elif state == ServerState.OBSERVING:
+                    try:
+                        LOG.info("OBSERVING")
+                        self.setObserver(self.makeObserver(self.logFactory))
+                        self.observer.observeLeader()
+                    except Exception as e:
+                        LOG.warning("Unexpected exception", exc_info=e)
+                    finally:
+                        if self.observer is not None:
+                            self.observer.shutdown()
+                        self.setObserver(None)
+                        self._updateServerState()
+                        if self.isRunning():
+                            from pyzookeeper.server.quorum.Observer import Observer
+                            Observer.waitForObserverElectionDelay()
+                elif state == ServerState.FOLLOWING:
+                    try:
+                        LOG.info("FOLLOWING")
+                        self.setFollower(self.makeFollower(self.logFactory))
+                        self.follower.followLeader()
+                    except Exception as e:
+                        LOG.warning("Unexpected exception", exc_info=e)
+                    finally:
+                        if self.follower is not None:
+                            self.follower.shutdown()
+                        self.setFollower(None)
+                        self._updateServerState()
+                elif state == ServerState.LEADING:
+                    LOG.info("LEADING")
+                    try:
+                        self.setLeader(self.makeLeader(self.logFactory))
+                        self.leader.lead()
+                        self.setLeader(None)
+                    except Exception as e:
+                        LOG.warning("Unexpected exception", exc_info=e)
+                    finally:
+                        if self.leader is not None:
+                            self.leader.shutdown("Forcing shutdown")
+                            self.setLeader(None)
+                        self._updateServerState()
+        finally:
+            LOG.warning("QuorumPeer main thread exited")
+
+    def _lookForLeader(self) -> None:
+        self.reconfigFlagClear()
+        if self.shuttingDownLE:
+            self.shuttingDownLE = False
+            self.startLeaderElection()
+        self.setCurrentVote(self.makeLEStrategy().lookForLeader())
+
+    def _lookWithReadOnlyServer(self) -> None:
+        """LOOKING with ``readonlymode.enabled``: a read-only server starts if the
+        election has not ended after a grace period."""
+        from pyzookeeper.server.quorum.ReadOnlyZooKeeperServer import ReadOnlyZooKeeperServer
+
+        LOG.info("Attempting to start ReadOnlyZooKeeperServer")
+        roZk = ReadOnlyZooKeeperServer(self.logFactory, self, self.zkDb)
+        interrupted = threading.Event()
+
+        def startAfterGracePeriod() -> None:
+            if interrupted.wait(max(2000, self.tickTime) / 1000.0):
+                LOG.info("Interrupted while attempting to start ReadOnlyZooKeeperServer, not started")
+                return
+            try:
+                if self.getPeerState() == ServerState.LOOKING:
+                    roZk.startup()
+            except Exception as e:
+                LOG.error("FAILED to start ReadOnlyZooKeeperServer", exc_info=e)
+
+        roZkMgr = threading.Thread(target=startAfterGracePeriod, name=f"Thread-roZkMgr-{self.myid}", daemon=True)
+        try:
+            roZkMgr.start()
+            self._lookForLeader()
+        except Exception as e:
+            LOG.warning("Unexpected exception", exc_info=e)
+            self.setPeerState(ServerState.LOOKING)
+        finally:
+            interrupted.set()
+            roZkMgr.join()
+            roZk.shutdown()
+
+    def _updateServerState(self) -> None:
+        with self._lock:
+            if not self.reconfigFlag:
+                self.setPeerState(ServerState.LOOKING)
+                LOG.warning("PeerState set to LOOKING")
+                return
+            if self.getMyId() == self.getCurrentVote().getId():
+                self.setPeerState(ServerState.LEADING)
+                LOG.debug("PeerState set to LEADING")
+            elif self.getLearnerType() == LearnerType.PARTICIPANT:
+                self.setPeerState(ServerState.FOLLOWING)
+                LOG.debug("PeerState set to FOLLOWING")
+            elif self.getLearnerType() == LearnerType.OBSERVER:
+                self.setPeerState(ServerState.OBSERVING)
+                LOG.debug("PeerState set to OBSERVER")
+            else:
+                self.setPeerState(ServerState.LOOKING)
+                LOG.debug("Should not be here")
+            self.reconfigFlag = False
+
+    def shutdown(self) -> None:
+        """Stop the state loop, the role being played, the client port, the
+        AdminServer, leader election and the database."""
+        from pyzookeeper.server.admin.AdminServer import AdminServerException
+
+        self.running = False
+        leader, follower = self.leader, self.follower
+        if leader is not None:
+            leader.shutdown("quorum Peer shutdown")
+        if follower is not None:
+            follower.shutdown()
+        self._shutdownServerCnxnFactory()
+        if self.jvmPauseMonitor is not None:
+            self.jvmPauseMonitor.serviceStop()
+        try:
+            self.adminServer.shutdown()
+        except AdminServerException as e:
+            LOG.warning("Problem stopping AdminServer", exc_info=e)
+        if self.getElectionAlg() is not None:
+            self.getElectionAlg().shutdown()
+        try:
+            self.zkDb.close()
+        except OSError as ie:
+            LOG.warning("Error closing logs ", exc_info=ie)
+        if self.authServer is not None:
+            self.authServer.shutdown()
+        if self.authLearner is not None:
+            self.authLearner.shutdown()
+
+    # -- views and stats --------------------------------------------------------------------------------
+
+    def getCurrentAndNextConfigVoters(self) -> set[int]:
+        with self._lock:
+            voterIds = set(self.getQuorumVerifier().getVotingMembers())
+            lastSeen = self.getLastSeenQuorumVerifier()
+            if lastSeen is not None:
+                voterIds.update(lastSeen.getVotingMembers())
+            return voterIds
+
+    def viewContains(self, sid: int) -> bool:
+        return sid in self.getView()
+
+    def getQuorumPeers(self) -> list[str]:
+        """For ``stat``: the learners' addresses (``*`` when synced) on a leader, the leader's on a follower."""
+        peers: list[str] = []
+        with self._lock:
+            if self.leader is not None:
+                for fh in self.leader.getLearners():
+                    sock = fh.getSocket()
+                    if sock is not None:
+                        try:
+                            host, port = sock.getpeername()[:2]
+                        except OSError:
+                            continue
+                        s = formatInetAddr(InetSocketAddress(host, port))
+                        if self.leader.isLearnerSynced(fh):
+                            s += "*"
+                        peers.append(s)
+            elif self.follower is not None:
+                host, port = self.follower.sock.getpeername()[:2]
+                peers.append(formatInetAddr(InetSocketAddress(host, port)))
+        return peers
+
+    def getServerState(self) -> str:
+        state = self.getPeerState()
+        if state == ServerState.LOOKING:
+            return QuorumStats.Provider.LOOKING_STATE
+        if state == ServerState.LEADING:
+            return QuorumStats.Provider.LEADING_STATE
+        if state == ServerState.FOLLOWING:
+            return QuorumStats.Provider.FOLLOWING_STATE
+        if state == ServerState.OBSERVING:
+            return QuorumStats.Provider.OBSERVING_STATE
+        return QuorumStats.Provider.UNKNOWN_STATE
+
+    def getMaxClientCnxnsPerHost(self) -> int:
+        if self.cnxnFactory is not None:
+            return self.cnxnFactory.getMaxClientCnxnsPerHost()
+        if self.secureCnxnFactory is not None:
+            return self.secureCnxnFactory.getMaxClientCnxnsPerHost()
+        return -1
+
+    def configFromString(self, s: str):
+        """The QuorumVerifier of a config text (as carried in notifications)."""
+        from pyzookeeper.server.quorum.QuorumPeerConfig import QuorumPeerConfig
+
+        props = Properties()
+        props.load(s)
+        return QuorumPeerConfig.parseDynamicConfig(props, self.electionType, False, False,
+                                                   self.getQuorumVerifier().getOraclePath())
+
+    def restartLeaderElection(self, qvOLD, qvNEW) -> None:
+        with self._lock:
+            if qvOLD is None or qvOLD != qvNEW:
+                LOG.warning("Restarting Leader Election")
+                self.getElectionAlg().shutdown()
+                self.shuttingDownLE = False
+                self.startLeaderElection()
+
+    # -- client port ---------------------------------------------------------------------------------
+
+    def _startServerCnxnFactory(self) -> None:
+        if self.cnxnFactory is not None:
+            self.cnxnFactory.start()
+        if self.secureCnxnFactory is not None:
+            self.secureCnxnFactory.start()
+
+    def _shutdownServerCnxnFactory(self) -> None:
+        if self.cnxnFactory is not None:
+            self.cnxnFactory.shutdown()
+        if self.secureCnxnFactory is not None:
+            self.secureCnxnFactory.shutdown()
+
+    def setZooKeeperServer(self, zks) -> None:
+        """The leader or learner hands its ZooKeeperServer to the client ports."""
+        if self.cnxnFactory is not None:
+            self.cnxnFactory.setZooKeeperServer(zks)
+        if self.secureCnxnFactory is not None:
+            self.secureCnxnFactory.setZooKeeperServer(zks)
+
+    def closeAllConnections(self) -> None:
+        from pyzookeeper.server.ServerCnxn import ServerCnxn
+
+        if self.cnxnFactory is not None:
+            self.cnxnFactory.closeAll(ServerCnxn.DisconnectReason.SERVER_SHUTDOWN)
+        if self.secureCnxnFactory is not None:
+            self.secureCnxnFactory.closeAll(ServerCnxn.DisconnectReason.SERVER_SHUTDOWN)
+
+    def getClientPort(self) -> int:
+        if self.cnxnFactory is not None:
+            return self.cnxnFactory.getLocalPort()
+        return -1
+
+    # -- reconfiguration -----------------------------------------------------------------------------
+
+    def processReconfig(self, qv, suggestedLeaderId: int | None, zxid: int | None, restartLE: bool) -> bool:
+        """Install a committed configuration; return whether this peer's role or leader changed."""
+        from pyzookeeper.server.quorum.Vote import Vote
+
+        if not self.isReconfigEnabled():
+            LOG.debug("Reconfig feature is disabled, skip reconfig processing.")
+            return False
+        oldClientAddr = self.getClientAddress()
+        prevQV = self.setQuorumVerifier(qv, True)
+        self.initConfigInZKDatabase()
+        if prevQV.getVersion() < qv.getVersion() and prevQV != qv:
+            newMembers = qv.getAllMembers()
+            if restartLE:
+                self.restartLeaderElection(prevQV, qv)
+            myNewQS = newMembers.get(self.getMyId())
+            if myNewQS is not None and myNewQS.clientAddr is not None and myNewQS.clientAddr != oldClientAddr:
+                self.cnxnFactory.reconfigure(myNewQS.clientAddr)
+                self._updateThreadName()
+            roleChange = self._updateLearnerType(qv)
+            if suggestedLeaderId is not None:
+                currentVote = self.getCurrentVote()
+                leaderChange = False
+                if currentVote is not None and suggestedLeaderId != currentVote.getId():
+                    self.setCurrentVote(Vote(suggestedLeaderId, zxid))
+                    self.reconfigFlagSet()
+                    LOG.warning("Suggested leader: %s", suggestedLeaderId)
+                    leaderChange = True
+            else:
+                currentLeaderId = self.getCurrentVote().getId()
+                myleaderInCurQV = prevQV.getVotingMembers().get(currentLeaderId)
+                myleaderInNewQV = qv.getVotingMembers().get(currentLeaderId)
+                leaderChange = (myleaderInCurQV is None or myleaderInCurQV.addr is None
+                                or myleaderInNewQV is None or myleaderInCurQV.addr != myleaderInNewQV.addr)
+                self.reconfigFlagClear()
+            return roleChange or leaderChange
+        return False
+
+    def _updateLearnerType(self, newQV) -> bool:
+        if self.getMyId() in newQV.getObservingMembers():
+            if self.getLearnerType() != LearnerType.OBSERVER:
+                self.setLearnerType(LearnerType.OBSERVER)
+                LOG.info("Becoming an observer")
+                self.reconfigFlagSet()
+                return True
+            return False
+        if self.getMyId() in newQV.getVotingMembers():
+            if self.getLearnerType() != LearnerType.PARTICIPANT:
+                self.setLearnerType(LearnerType.PARTICIPANT)
+                LOG.info("Becoming a voting participant")
+                self.reconfigFlagSet()
+                return True
+            return False
+        if self.getLearnerType() != LearnerType.PARTICIPANT:
+            self.setLearnerType(LearnerType.PARTICIPANT)
+            LOG.info("Becoming a non-voting participant")
+            self.reconfigFlagSet()
+            return True
+        return False
+
+    def updateElectionVote(self, newEpoch: int) -> None:
+        """After syncing with a leader, vote with its epoch (so late joiners see
+        consistent out-of-election votes, ZOOKEEPER-1732)."""
+        from pyzookeeper.server.quorum.Vote import Vote
+
+        currentVote = self.getCurrentVote()
+        if currentVote is not None:
+            self.setCurrentVote(Vote(currentVote.getId(), currentVote.getZxid(), currentVote.getElectionEpoch(),
+                                     newEpoch, currentVote.getState()))
+
+    def _updateThreadName(self) -> None:
+        plain = "disabled"
+        if self.cnxnFactory is not None and self.cnxnFactory.getLocalAddress() is not None:
+            plain = formatInetAddr(self.cnxnFactory.getLocalAddress())
+        secure = (formatInetAddr(self.secureCnxnFactory.getLocalAddress())
+                  if self.secureCnxnFactory is not None else "disabled")
+        self.name = f"QuorumPeer[myid={self.getMyId()}](plain={plain})(secure={secure})"
+
+    # -- learner masters (observers) -----------------------------------------------------------------
+
+    def _useObserverMasters(self) -> bool:
+        return self.getLearnerType() == LearnerType.OBSERVER and len(self.observerMasters) > 0
+
+    def _nextObserverMaster(self) -> QuorumServer:
+        from pyzookeeper.server.quorum.Observer import Observer
+
+        if self.nextObserverMaster >= len(self.observerMasters):
+            self.nextObserverMaster = 0
+            if self.isRunning():
+                Observer.waitForReconnectDelay()
+        server = self.observerMasters[self.nextObserverMaster]
+        self.nextObserverMaster += 1
+        return server
+
+    def findLearnerMaster(self, leader: QuorumServer) -> QuorumServer:
+        """The server an observer should sync with: the next observer master, or the leader."""
+        from pyzookeeper.server.quorum.Observer import Observer
+
+        if self._useObserverMasters():
+            return self._nextObserverMaster()
+        if self.isRunning():
+            Observer.waitForReconnectDelay()
+        return leader
+
+    def validateLearnerMaster(self, desiredMaster: str) -> QuorumServer | None:
+        """The observer master named by sid, ``ip`` or ``ip:port`` prefix, if known."""
+        if self._useObserverMasters():
+            try:
+                sid = parse_java_long(desiredMaster)
+            except ValueError:
+                sid = None
+            for server in self.observerMasters:
+                if sid is None:
+                    for address in server.addr.getAllAddresses():
+                        serverAddr = f"{address.getAddress().getHostAddress()}:{address.getPort()}"
+                        if serverAddr.startswith(desiredMaster):
+                            return server
+                elif sid == server.id:
+                    return server
+            if sid is None:
+                LOG.info("could not find learner master address=%s", desiredMaster)
+            else:
+                LOG.warning("could not find learner master sid=%s", sid)
+        else:
+            LOG.info("cannot validate request, observer masters not enabled")
+        return None
+
+    # -- connection manager ----------------------------------------------------------------------------
+
+    def createCnxnManager(self):
+        from pyzookeeper.server.quorum.QuorumCnxManager import QuorumCnxManager
+
+        quorumCnxnTimeoutMs = self._getQuorumCnxnTimeoutMs()
+        timeout = quorumCnxnTimeoutMs if quorumCnxnTimeoutMs > 0 else self.tickTime * self.syncLimit
+        LOG.info("Using %sms as the quorum cnxn socket timeout", timeout)
+        return QuorumCnxManager(self, self.getMyId(), self.getView(), self.authServer, self.authLearner, timeout,
+                                self.getQuorumListenOnAllIPs(), self.quorumCnxnThreadsSize,
+                                self.isQuorumSaslAuthEnabled())
+
+    @classmethod
+    def _getQuorumCnxnTimeoutMs(cls) -> int:
+        """Java's static ``quorumCnxnTimeoutMs``, read (and logged) at first use."""
+        if cls.quorumCnxnTimeoutMs is None:
+            cls.quorumCnxnTimeoutMs = system_properties.getInteger(cls.QUORUM_CNXN_TIMEOUT_MS, -1)
+            LOG.info("%s=%s", cls.QUORUM_CNXN_TIMEOUT_MS, cls.quorumCnxnTimeoutMs)
+        return cls.quorumCnxnTimeoutMs
+
+    def getSynced_observers_metric(self) -> int | None:
+        if self.leader is not None:
+            return len(self.leader.getObservingLearners())
+        if self.follower is not None:
+            return self.follower.getSyncedObserverSize()
+        return None
+
+    def toString(self) -> str:
+        return self.name
+
+    __str__ = toString
 
 
 def _java_bool(flag: bool) -> str:

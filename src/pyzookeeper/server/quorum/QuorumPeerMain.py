@@ -9,13 +9,15 @@ peer when the file defines an ensemble, a standalone server otherwise.
 wins). Logging follows ``ZOO_LOG4J_PROP``/``ZOO_LOG_DIR``/``ZOO_LOG_FILE`` and
 ``-Dzookeeper.log.dir``/``-Dzookeeper.log.file``.
 
-Deliberate differences: no JMX registration; while this package has no
-leader election, a configuration with an ensemble stops with one error line
-and exit code 1 (UNEXPECTED_ERROR) before anything is bound.
+Deliberate differences: no JMX registration; while a quorum role (leader,
+follower, observer) is missing from this package, a configuration with an
+ensemble stops with one error line and exit code 1 (UNEXPECTED_ERROR) before
+anything is bound (``runFromConfig`` itself does not check).
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import logging
 import sys
@@ -29,8 +31,11 @@ from pyzookeeper.util import ServiceUtils
 
 LOG = logging.getLogger(__name__)
 
-# The quorum roles a running peer needs; until they exist, quorum mode is refused up front.
-_QUORUM_MODULES = ("QuorumCnxManager", "FastLeaderElection", "Leader", "Follower", "Observer")
+# The quorum roles a running peer needs (module, class member); until they exist,
+# quorum mode is refused up front.
+_QUORUM_PARTS = (("Leader", "lead"), ("Follower", "followLeader"), ("Observer", "observeLeader"),
+                 ("LeaderZooKeeperServer", "startup"), ("FollowerZooKeeperServer", "startup"),
+                 ("ObserverZooKeeperServer", "startup"))
 
 
 class QuorumModeUnavailableException(RuntimeError):
@@ -38,10 +43,19 @@ class QuorumModeUnavailableException(RuntimeError):
 
 
 def _missing_quorum_parts() -> list[str]:
-    missing = [name for name in _QUORUM_MODULES
-               if importlib.util.find_spec(f"pyzookeeper.server.quorum.{name}") is None]
-    if "run" not in vars(QuorumPeer):
-        missing.append("QuorumPeer.run")
+    missing = []
+    for name, member in _QUORUM_PARTS:
+        modname = f"pyzookeeper.server.quorum.{name}"
+        if importlib.util.find_spec(modname) is None:
+            missing.append(name)
+            continue
+        try:
+            cls = getattr(importlib.import_module(modname), name)
+        except (ImportError, AttributeError):
+            missing.append(name)
+            continue
+        if not hasattr(cls, member):
+            missing.append(f"{name}.{member}")
     return missing
 
 
@@ -101,6 +115,12 @@ class QuorumPeerMain:
         purgeMgr.start()
 
         if len(args) == 1 and config.isDistributed():
+            missing = _missing_quorum_parts()
+            if missing:
+                raise QuorumModeUnavailableException(
+                    f"Cannot run quorum peer myid={config.getServerId()}: this version of pyzookeeper has no "
+                    f"quorum mode yet (missing {', '.join(missing)}). Use a configuration without server.N "
+                    "entries, or with a single one, to run a standalone server.")
             self.runFromConfig(config)
         else:
             LOG.warning("Either no config or no quorum defined in config, running in standalone mode")
@@ -108,13 +128,6 @@ class QuorumPeerMain:
 
     def runFromConfig(self, config: QuorumPeerConfig) -> None:
         """Build the quorum peer from ``config``, start it and wait for it to end."""
-        missing = _missing_quorum_parts()
-        if missing:
-            raise QuorumModeUnavailableException(
-                f"Cannot run quorum peer myid={config.getServerId()}: this version of pyzookeeper has no "
-                f"quorum mode yet (missing {', '.join(missing)}). Use a configuration without server.N "
-                "entries, or with a single one, to run a standalone server.")
-
         from pyzookeeper.metrics.MetricsProviderLifeCycleException import MetricsProviderLifeCycleException
         from pyzookeeper.metrics.impl.MetricsProviderBootstrap import MetricsProviderBootstrap
         from pyzookeeper.server.ServerCnxnFactory import ServerCnxnFactory

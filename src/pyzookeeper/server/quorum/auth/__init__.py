@@ -1,0 +1,1 @@
+"""Mirrors org.apache.zookeeper.server.quorum.auth: authentication of quorum connections."""
