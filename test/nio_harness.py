@@ -170,15 +170,16 @@ class StandInServer(ServerStats.Provider):
 class Harness:
     """A started factory on 127.0.0.1 with its stand-in server."""
 
-    def __init__(self, zks: StandInServer, maxcc: int = 0, backlog: int = -1) -> None:
+    def __init__(self, zks: StandInServer, maxcc: int = 0, backlog: int = -1, host: str = "127.0.0.1") -> None:
         self.zks = zks
+        self.host = host
         self.port = free_port()
         self.factory = NIOServerCnxnFactory()
-        self.factory.configure(InetSocketAddress("127.0.0.1", self.port), maxcc, backlog)
+        self.factory.configure(InetSocketAddress(host, self.port), maxcc, backlog)
         self.factory.startup(zks)
 
     def client(self, timeout: float = 10.0, rcvbuf: int | None = None) -> "RawClient":
-        return RawClient(self.port, timeout, rcvbuf)
+        return RawClient(self.port, timeout, rcvbuf, self.host)
 
     def wait_connections(self, n: int, timeout: float = 10.0) -> None:
         wait_for(lambda: self.factory.getNumAliveConnections() == n, timeout,
@@ -191,13 +192,13 @@ class Harness:
 class RawClient:
     """A client socket that sends and reads length-prefixed frames."""
 
-    def __init__(self, port: int, timeout: float = 10.0, rcvbuf: int | None = None) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    def __init__(self, port: int, timeout: float = 10.0, rcvbuf: int | None = None, host: str = "127.0.0.1") -> None:
+        self.sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf is not None:
             # before connecting, so that the window is negotiated for it
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.sock.settimeout(timeout)
-        self.sock.connect(("127.0.0.1", port))
+        self.sock.connect((host, port))
         self.buf = b""
         self.sessionId = 0
 

@@ -12,7 +12,7 @@ import struct
 import pytest
 
 from javaref import JavaZooKeeperServer, four_letter_word, wait_for
-from nio_harness import RawClient, restore_properties, set_properties
+from nio_harness import Harness, RawClient, StandInServer, restore_properties, set_properties
 from pyzkserver import EmbeddedServer
 from pyzookeeper import system_properties
 from pyzookeeper.server.command.FourLetterCommands import FourLetterCommands, java_hash_order, java_string_hash
@@ -45,6 +45,23 @@ def with_whitelist(whitelist: str | None, readonly: bool, action):
 
 def enabled(whitelist: str | None, readonly: bool = False) -> set[str]:
     return with_whitelist(whitelist, readonly, lambda: {cmd for cmd in ALL if FourLetterCommands.isEnabled(cmd)})
+
+
+def test_commands_of_a_server_not_serving():
+    """What the commands answer while the server is not running (a stand-in server)."""
+    saved = set_properties({WHITELIST: "*"})
+    FourLetterCommands.resetWhiteList()
+    h = Harness(StandInServer())
+    try:
+        h.zks.running = False
+        for word in ("srvr", "stat", "cons", "conf", "dump", "wchs", "mntr", "dirs", "crst", "srst"):
+            assert four_letter_word(h.port, word) == "This ZooKeeper instance is not currently serving requests\n"
+        assert four_letter_word(h.port, "hash") == "This ZooKeeper instance is not currently serving requests"
+        assert four_letter_word(h.port, "isro") == "null"
+        assert four_letter_word(h.port, "ruok") == "imok"
+    finally:
+        h.stop()
+        restore_properties(saved)
 
 
 def test_whitelist_defaults_and_lists():

@@ -330,6 +330,22 @@ def test_thousand_connections_at_once(start):
     h.wait_connections(0, timeout=30)
 
 
+@pytest.mark.skipif(not socket.has_ipv6, reason="no IPv6")
+def test_ipv6_addresses_as_java_writes_them(start):
+    try:
+        h = start(host="::1")
+    except OSError as e:
+        pytest.skip(f"IPv6 loopback unusable: {e}")
+    c = h.client()
+    c.handshake()
+    port = c.sock.getsockname()[1]
+    cnxn = h.factory.getConnections()[0]
+    assert str(cnxn.getRemoteSocketAddress()) == f"/[0:0:0:0:0:0:0:1]:{port}"
+    assert cnxn.getHostAddress() == "0:0:0:0:0:0:0:1"
+    assert [(i.scheme, i.id) for i in cnxn.getAuthInfo()] == [("ip", "0:0:0:0:0:0:0:1")]
+    assert str(cnxn) == f"ip: /[0:0:0:0:0:0:0:1]:{port} sessionId: 0x{c.sessionId:x}"
+
+
 def test_shutdown_closes_clients_and_stops_threads(start):
     h = start()
     clients = [h.client() for _ in range(5)]
