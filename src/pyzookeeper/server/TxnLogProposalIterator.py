@@ -1,34 +1,15 @@
 """Mirrors org.apache.zookeeper.server.TxnLogProposalIterator: turns the txns
-of a log iterator into PROPOSAL packets for a learner's DIFF sync.
-
-Deliberate difference: ``Proposal`` here carries just the ``packet`` and
-``request`` fields of Leader.Proposal, which is all a committed or logged
-proposal needs; ``PROPOSAL`` is Leader.PROPOSAL.
-"""
+of a log iterator into PROPOSAL packets for a learner's DIFF sync."""
 
 from __future__ import annotations
 
 import logging
 
 from pyzookeeper.server.persistence import Util
+from pyzookeeper.server.quorum.Leader import Leader, Proposal
 from pyzookeeper.server.quorum.QuorumPacket import QuorumPacket
 
 LOG = logging.getLogger(__name__)
-
-PROPOSAL = 2
-
-
-class Proposal:
-    """A proposal packet and, for one committed here, its request."""
-
-    __slots__ = ("packet", "request")
-
-    def __init__(self, packet: QuorumPacket | None = None, request=None) -> None:
-        self.packet = packet
-        self.request = request
-
-    def __str__(self) -> str:
-        return f"{self.packet.type}, {self.packet.zxid}, {self.request}"
 
 
 class TxnLogProposalIterator:
@@ -51,7 +32,7 @@ class TxnLogProposalIterator:
         try:
             hdr = self.itr.getHeader()
             serializedData = Util.marshallTxnEntry(hdr, self.itr.getTxn(), self.itr.getDigest())
-            p.packet = QuorumPacket(PROPOSAL, hdr.zxid, serializedData, None)
+            p.packet = QuorumPacket(Leader.PROPOSAL, hdr.zxid, serializedData, None)
             p.request = None
             self._hasNext = self.itr.next()
         except (OSError, EOFError) as e:

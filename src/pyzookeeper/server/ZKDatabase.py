@@ -2,9 +2,7 @@
 (DataTree and session timeouts) with its snapshot/log store and the window
 of recently committed proposals that learners sync from.
 
-Deliberate differences: the JDK's ReentrantReadWriteLock is a small class
-here; committed proposals are ``Proposal`` objects carrying the ``packet``
-and ``request`` fields of Leader.Proposal.
+Deliberate difference: the JDK's ReentrantReadWriteLock is a small class here.
 """
 
 from __future__ import annotations
@@ -19,10 +17,11 @@ from pyzookeeper.KeeperException import KeeperException
 from pyzookeeper.server.DataTree import DataTree
 from pyzookeeper.server.persistence import Util
 from pyzookeeper.server.persistence.FileTxnSnapLog import FileTxnSnapLog, PlayBackListener
+from pyzookeeper.server.quorum.Leader import Leader, Proposal
 from pyzookeeper.server.quorum.QuorumPacket import QuorumPacket
 from pyzookeeper.server.Request import Request
 from pyzookeeper.server.ServerMetrics import ServerMetrics
-from pyzookeeper.server.TxnLogProposalIterator import PROPOSAL, Proposal, TxnLogProposalIterator
+from pyzookeeper.server.TxnLogProposalIterator import TxnLogProposalIterator
 from pyzookeeper.server.util import SerializeUtils
 
 LOG = logging.getLogger(__name__)
@@ -251,7 +250,7 @@ class ZKDatabase:
                 self.maxCommittedLog = request.zxid
             data = SerializeUtils.serializeRequest(request)
             p = Proposal()
-            p.packet = QuorumPacket(PROPOSAL, request.zxid, data, None)
+            p.packet = QuorumPacket(Leader.PROPOSAL, request.zxid, data, None)
             p.request = request
             committedLog.append(p)
             self.maxCommittedLog = p.packet.zxid

@@ -3,6 +3,8 @@ sets of a proposal (or of NEWLEADER/epoch acks), one per active QuorumVerifier."
 
 from __future__ import annotations
 
+from pyzookeeper.common.java_properties import hashmap_order
+
 
 class SyncedLearnerTracker:
     """Tracks which voting members acknowledged, against every active verifier."""
@@ -36,7 +38,8 @@ class SyncedLearnerTracker:
         return True
 
     def ackSetsToString(self) -> str:
-        return ",".join("[" + ", ".join(str(s) for s in pair.ackset) + "]" for pair in self.qvAcksetPairs)
+        return ",".join("[" + ", ".join(str(s) for s in hashmap_order(pair.ackset)) + "]"
+                        for pair in self.qvAcksetPairs)
 
     class QuorumVerifierAcksetPair:
         """A verifier with the set of its voting members that acknowledged."""
