@@ -100,7 +100,7 @@ def test_validate_path_matches_java(jvm):
             except Exception as e:  # noqa: BLE001 - IllegalArgumentException through JPype
                 theirs = from_java_string(e.getMessage())
             assert ours == theirs, (path, sequential)
-    for path in ["/a/b", "/", "//x", "a", "", None]:
+    for path in ["/a/b", "/", "//x", "a", "", None, "a/b", "/a", "a//", "/a//", "//", "x/y/z", "/é/c", "///q"]:
         top = java.getTopNamespace(path)
         assert PathUtils.getTopNamespace(path) == (None if top is None else str(top))
 

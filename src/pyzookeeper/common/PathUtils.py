@@ -91,22 +91,22 @@ def normalizeFileSystemPath(path: str | None) -> str | None:
 
 
 def getTopNamespace(path: str | None) -> str | None:
-    """The first component of ``path`` ("a" for "/a/b"), or None."""
+    """The first component of ``path`` ("a" for "/a/b"), or None.
+
+    Java takes element 1 of ``path.split("/")`` (trailing empty strings
+    dropped): the text between the first and the second slash, provided
+    something other than slashes follows the first one.
+    """
     if path is None:
         return None
-    parts = _java_split(path, "/")
-    return parts[1] if len(parts) > 1 else None
-
-
-def _java_split(s: str, sep: str) -> list[str]:
-    """``String.split`` with a literal separator: trailing empty strings are dropped."""
-    parts = s.split(sep)
-    while parts and parts[-1] == "":
-        parts.pop()
-    if not parts:
-        # Java returns the original (empty) string when nothing remains
-        return [s] if s == "" else []
-    return parts
+    first = path.find("/")
+    if first < 0:
+        return None
+    rest = path[first + 1:]
+    if not rest.strip("/"):
+        return None
+    end = rest.find("/")
+    return rest if end < 0 else rest[:end]
 
 
 class PathUtils:

@@ -300,8 +300,6 @@ class DataTree:
         zookeeperZnode = self.nodes.get(procZookeeper)
         if zookeeperZnode is not None:
             zookeeperZnode.addChild(configChildZookeeper)
-        else:
-            raise AssertionError("There's no /zookeeper znode - this should never happen.")
         self.nodes.put(configZookeeper, DataNode(b"", -1, StatPersisted()))
         self.setACL(configZookeeper, Ids.READ_ACL_UNSAFE, -1)
 
