@@ -78,6 +78,19 @@ def test_python_follower_and_observer_replicate_under_a_java_leader(tmp_path):
                 assert c.get("/via4")[0] == b"data4"
                 assert c.get("/via1")[0] == b"data1"
         assert "Mode: observer" in ens.peer(4).four_letter_word("srvr")
+        # a session made on the leader moves to the Python follower (REVALIDATE through the leader)
+        with client(leader) as c:
+            sessionId, passwd = c.client_id
+            c.create("/owned", b"", ephemeral=True)
+            moved = kazoo_client.KazooClient(hosts=ens.peer(1).hosts, timeout=10, client_id=(sessionId, passwd))
+            moved.start(timeout=20)
+            try:
+                assert moved.client_id[0] == sessionId
+                assert moved.get("/owned")[1].ephemeralOwner == sessionId
+            finally:
+                moved.stop()
+                moved.close()
+        assert "Revalidating client: 0x%x" % sessionId in ens.peer(1).log_text()
         for sid in (1, 4):
             assert "Exception when following" not in ens.peer(sid).log_text()
 
@@ -85,6 +98,8 @@ def test_python_follower_and_observer_replicate_under_a_java_leader(tmp_path):
 def test_python_follower_restarted_resyncs_by_diff_then_by_snap(tmp_path):
     # without on-disk sync the leader can only DIFF from its 500 committed proposals
     with Ensemble(tmp_path, ["py", "java", "java"], jvm_flags=["-Dzookeeper.snapshotSizeFactor=-1"]) as ens:
+        # this follower sends through its LearnerSender thread
+        ens.peer(1).jvm_flags.append("-Dzookeeper.learner.asyncSending=true")
         ens.start()
         leader = java_leader(ens)
         py = ens.peer(1)
@@ -100,6 +115,7 @@ def test_python_follower_restarted_resyncs_by_diff_then_by_snap(tmp_path):
         py.start()
         ens.wait_for_modes()
         assert log_count(py, "Getting a diff from the leader") == diffs + 1
+        assert "zookeeper.learner.asyncSending = true" in py.log_text()
         with client(py) as c:
             c.sync("/d")
             assert len(c.get_children("/d")) == 25
@@ -198,11 +214,20 @@ def test_python_peer_without_quorum_serves_reads_in_read_only_mode(tmp_path):
         ens.peer(1).jvm_flags.append("-Dreadonlymode.enabled=true")
         # since ZOOKEEPER-3864 a read-only server takes only local sessions (as Java 3.8 does)
         ens.peer(1).extra_cfg["localSessionsEnabled"] = "true"
+        ens.peer(1).extra_cfg["localSessionsUpgradingEnabled"] = "true"
         ens.start()
         leader = java_leader(ens)
         py = ens.peer(1)
         with client(leader) as c:
             c.create("/ro-data", b"visible")
+        # a local session on the follower is upgraded to a global one for an ephemeral node
+        with client(py) as c:
+            c.create("/local-eph", b"", ephemeral=True)
+            owner = c.client_id[0]
+            with client(leader) as other:
+                other.sync("/")
+                assert other.get("/local-eph")[1].ephemeralOwner == owner
+        assert "Upgrading session 0x%x" % owner in py.log_text()
         wait_for(lambda: srvr_zxid(py) == srvr_zxid(leader), 10, what="follower caught up")
         assert py.four_letter_word("isro") == "rw"
         ens.peer(2).kill9()
