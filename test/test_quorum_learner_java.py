@@ -210,11 +210,10 @@ def test_sigstopped_python_follower_is_dropped_and_catches_up(tmp_path):
 
 
 def test_python_peer_without_quorum_serves_reads_in_read_only_mode(tmp_path):
-    with Ensemble(tmp_path, ["py", "java", "java"]) as ens:
+    # since ZOOKEEPER-3864 a read-only server takes only local sessions (as Java 3.8 does)
+    localSessions = {"localSessionsEnabled": "true", "localSessionsUpgradingEnabled": "true"}
+    with Ensemble(tmp_path, ["py", "java", "java"], extra_cfg=localSessions) as ens:
         ens.peer(1).jvm_flags.append("-Dreadonlymode.enabled=true")
-        # since ZOOKEEPER-3864 a read-only server takes only local sessions (as Java 3.8 does)
-        ens.peer(1).extra_cfg["localSessionsEnabled"] = "true"
-        ens.peer(1).extra_cfg["localSessionsUpgradingEnabled"] = "true"
         ens.start()
         leader = java_leader(ens)
         py = ens.peer(1)
@@ -235,10 +234,19 @@ def test_python_peer_without_quorum_serves_reads_in_read_only_mode(tmp_path):
         wait_for(lambda: py.four_letter_word("isro") == "ro", 30, what="read-only mode")
         assert py.mode() == "read-only"
         with client(py, read_only=True) as c:
+            assert c.client_state == "CONNECTED_RO"
             assert c.get("/ro-data")[0] == b"visible"
             with pytest.raises(kazoo_exceptions.NotReadOnlyCallError):
                 c.create("/refused", b"")
             assert c.exists("/refused") is None
+        # the quorum comes back: the peer follows again and serves writes
+        ens.peer(2).start()
+        ens.peer(3).start()
+        ens.wait_for_modes()
+        assert py.four_letter_word("isro") == "rw"
+        with client(py) as c:
+            c.create("/after-ro", b"w")
+            assert c.get("/ro-data")[0] == b"visible"
 
 
 def test_no_write_acknowledged_by_a_python_follower_is_lost_when_the_leader_is_killed(tmp_path):
