@@ -3,15 +3,17 @@ FastLeaderElection), for testing the election layer without Zab.
 
     python test/election_peer.py zoo.cfg
 
-It is QuorumPeerMain's quorum path with a QuorumPeer whose state loop, after
-each election, prints one line
+It is QuorumPeerMain's quorum path and QuorumPeer's own state loop, with
+stand-ins for Leader, Follower and Observer. After each election the stand-in
+prints one line
 
     ELECTION-RESULT sid=1 state=FOLLOWING leader=3 zxid=0x0 peerEpoch=0x0 round=0x1 took_ms=412
 
-and then stands in for the role: a leader accepts connections on its quorum
-port and holds them; a follower or observer connects to the leader's quorum
-port and goes back to LOOKING when that connection breaks (or cannot be made
-within initLimit ticks). No Zab packet is exchanged.
+and plays the role with a bare TCP connection: a leader accepts connections
+on its quorum port and holds them; a follower or observer connects to the
+leader's quorum port, and its role ends (the peer goes back to LOOKING) when
+that connection breaks or cannot be made within initLimit ticks. No Zab
+packet is exchanged.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from pyzookeeper import logconfig, system_properties  # noqa: E402
 from pyzookeeper.common import Time  # noqa: E402
-from pyzookeeper.server.quorum.QuorumPeer import QuorumPeer, ServerState  # noqa: E402
+from pyzookeeper.server.quorum.QuorumPeer import QuorumPeer  # noqa: E402
 from pyzookeeper.server.quorum.QuorumPeerConfig import QuorumPeerConfig  # noqa: E402
 from pyzookeeper.server.quorum.QuorumPeerMain import QuorumPeerMain  # noqa: E402
 
@@ -35,46 +37,35 @@ def _hex(v: int) -> str:
     return format(v & 0xFFFFFFFFFFFFFFFF, "x")
 
 
-class ElectionOnlyPeer(QuorumPeer):
+class _Role:
+    """What makeLeader/makeFollower/makeObserver return: prints the election
+    result, then holds (leader) or watches (learner) a plain TCP connection."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._roleSockets: list[socket.socket] = []
+    def __init__(self, peer: QuorumPeer) -> None:
+        self.peer = peer
+        self.zk = None
+        self.running = True
+        self.sockets: list[socket.socket] = []
+        vote = peer.getCurrentVote()
+        took = Time.currentElapsedTime() - peer.start_fle
+        print(f"ELECTION-RESULT sid={peer.getMyId()} state={peer.getPeerState().name} leader={vote.getId()} "
+              f"zxid=0x{_hex(vote.getZxid())} peerEpoch=0x{_hex(vote.getPeerEpoch())} "
+              f"round=0x{_hex(vote.getElectionEpoch())} took_ms={took}", flush=True)
 
-    def run(self) -> None:
-        self._updateThreadName()
-        while self.running:
-            state = self.getPeerState()
-            if state == ServerState.LOOKING:
-                self._lookForLeader()
-                vote = self.getCurrentVote()
-                if vote is None or self.getPeerState() == ServerState.LOOKING:
-                    continue
-                took = Time.currentElapsedTime() - self.start_fle
-                print(f"ELECTION-RESULT sid={self.getMyId()} state={self.getPeerState().name} leader={vote.getId()} "
-                      f"zxid=0x{_hex(vote.getZxid())} peerEpoch=0x{_hex(vote.getPeerEpoch())} "
-                      f"round=0x{_hex(vote.getElectionEpoch())} took_ms={took}", flush=True)
-            elif state == ServerState.LEADING:
-                self._holdLeadership()
-            else:
-                self._followLeader()
-                if self.running:
-                    self.setPeerState(ServerState.LOOKING)
-
-    def _holdLeadership(self) -> None:
-        addr = self.getQuorumAddress().getOne()
+    def lead(self) -> None:
+        addr = self.peer.getQuorumAddress().getOne()
         server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         server.bind((addr[0], addr.getPort()))
         server.listen(16)
         server.settimeout(0.2)
         try:
-            while self.running and self.getPeerState() == ServerState.LEADING:
+            while self.running and self.peer.isRunning():
                 try:
                     client, _ = server.accept()
                 except TimeoutError:
                     continue
-                self._roleSockets.append(client)
+                self.sockets.append(client)
                 threading.Thread(target=self._drain, args=(client,), daemon=True).start()
         finally:
             server.close()
@@ -89,14 +80,15 @@ class ElectionOnlyPeer(QuorumPeer):
         finally:
             sock.close()
 
-    def _followLeader(self) -> None:
-        leader = self.getView().get(self.getCurrentVote().getId())
+    def followLeader(self) -> None:
+        peer = self.peer
+        leader = peer.getView().get(peer.getCurrentVote().getId())
         if leader is None:
             return
         addr = leader.addr.getOne()
-        deadline = time.monotonic() + self.tickTime * self.initLimit / 1000.0
+        deadline = time.monotonic() + peer.tickTime * peer.initLimit / 1000.0
         sock = None
-        while self.running and time.monotonic() < deadline:
+        while self.running and peer.isRunning() and time.monotonic() < deadline:
             try:
                 sock = socket.create_connection((addr[0], addr.getPort()), timeout=1.0)
                 break
@@ -104,9 +96,11 @@ class ElectionOnlyPeer(QuorumPeer):
                 time.sleep(0.05)
         if sock is None:
             return
+        print(f"ROLE-CONNECTED sid={peer.getMyId()} leader={peer.getCurrentVote().getId()}", flush=True)
+        self.sockets.append(sock)
         sock.settimeout(0.2)
         try:
-            while self.running:
+            while self.running and peer.isRunning():
                 try:
                     if not sock.recv(65536):
                         return
@@ -117,11 +111,31 @@ class ElectionOnlyPeer(QuorumPeer):
         finally:
             sock.close()
 
-    def shutdown(self) -> None:
+    observeLeader = followLeader
+
+    def setLeadingVoteSet(self, voteSet) -> None:
+        self.leadingVoteSet = voteSet
+
+    def reportLookingSid(self, sid: int) -> None:
+        print(f"LOOKING-PEER sid={sid}", flush=True)
+
+    def shutdown(self, reason: str = "") -> None:
         self.running = False
-        for s in self._roleSockets:
+        for s in self.sockets:
             s.close()
-        super().shutdown()
+
+
+class ElectionOnlyPeer(QuorumPeer):
+    """The real QuorumPeer state loop, with stand-ins for the Zab roles."""
+
+    def makeLeader(self, logFactory):
+        return _Role(self)
+
+    def makeFollower(self, logFactory):
+        return _Role(self)
+
+    def makeObserver(self, logFactory):
+        return _Role(self)
 
 
 class ElectionOnlyMain(QuorumPeerMain):
