@@ -9,16 +9,11 @@ peer when the file defines an ensemble, a standalone server otherwise.
 wins). Logging follows ``ZOO_LOG4J_PROP``/``ZOO_LOG_DIR``/``ZOO_LOG_FILE`` and
 ``-Dzookeeper.log.dir``/``-Dzookeeper.log.file``.
 
-Deliberate differences: no JMX registration; while a quorum role (leader,
-follower, observer) is missing from this package, a configuration with an
-ensemble stops with one error line and exit code 1 (UNEXPECTED_ERROR) before
-anything is bound (``runFromConfig`` itself does not check).
+Deliberate difference: no JMX registration.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import sys
 import threading
@@ -30,33 +25,6 @@ from pyzookeeper.server.quorum.QuorumPeerConfig import ConfigException, QuorumPe
 from pyzookeeper.util import ServiceUtils
 
 LOG = logging.getLogger(__name__)
-
-# The quorum roles a running peer needs (module, class member); until they exist,
-# quorum mode is refused up front.
-_QUORUM_PARTS = (("Leader", "lead"), ("Follower", "followLeader"), ("Observer", "observeLeader"),
-                 ("LeaderZooKeeperServer", "startup"), ("FollowerZooKeeperServer", "startup"),
-                 ("ObserverZooKeeperServer", "startup"))
-
-
-class QuorumModeUnavailableException(RuntimeError):
-    """A configuration defines an ensemble, and this package cannot run a quorum peer yet."""
-
-
-def _missing_quorum_parts() -> list[str]:
-    missing = []
-    for name, member in _QUORUM_PARTS:
-        modname = f"pyzookeeper.server.quorum.{name}"
-        if importlib.util.find_spec(modname) is None:
-            missing.append(name)
-            continue
-        try:
-            cls = getattr(importlib.import_module(modname), name)
-        except (ImportError, AttributeError):
-            missing.append(name)
-            continue
-        if not hasattr(cls, member):
-            missing.append(f"{name}.{member}")
-    return missing
 
 
 class QuorumPeerMain:
@@ -92,10 +60,6 @@ class QuorumPeerMain:
             LOG.error("Unable to start AdminServer, exiting abnormally", exc_info=True)
             print("Unable to start AdminServer, exiting abnormally", file=sys.stderr)
             ServiceUtils.requestSystemExit(ExitCode.ERROR_STARTING_ADMIN_SERVER.getValue())
-        except QuorumModeUnavailableException as e:
-            LOG.error("%s", e)
-            print(str(e), file=sys.stderr)
-            ServiceUtils.requestSystemExit(ExitCode.UNEXPECTED_ERROR.getValue())
         except Exception:
             LOG.error("Unexpected exception, exiting abnormally", exc_info=True)
             ServiceUtils.requestSystemExit(ExitCode.UNEXPECTED_ERROR.getValue())
@@ -115,12 +79,6 @@ class QuorumPeerMain:
         purgeMgr.start()
 
         if len(args) == 1 and config.isDistributed():
-            missing = _missing_quorum_parts()
-            if missing:
-                raise QuorumModeUnavailableException(
-                    f"Cannot run quorum peer myid={config.getServerId()}: this version of pyzookeeper has no "
-                    f"quorum mode yet (missing {', '.join(missing)}). Use a configuration without server.N "
-                    "entries, or with a single one, to run a standalone server.")
             self.runFromConfig(config)
         else:
             LOG.warning("Either no config or no quorum defined in config, running in standalone mode")
