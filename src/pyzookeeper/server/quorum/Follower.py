@@ -1,13 +1,13 @@
 """Mirrors org.apache.zookeeper.server.quorum.Follower: a participant
 following the leader — discovery, synchronisation, then logging and ACKing
-proposals and applying commits until the leader goes away.
+proposals and applying commits until the leader goes away. It logs through
+Learner's logger, as the Java class does.
 
 Deliberate difference: no JMX bean.
 """
 
 from __future__ import annotations
 
-import logging
 import struct
 import time
 
@@ -20,8 +20,6 @@ from pyzookeeper.server.quorum.QuorumPacket import QuorumPacket
 from pyzookeeper.server.quorum.QuorumPeer import ZabState
 from pyzookeeper.server.util import SerializeUtils, ZxidUtils
 from pyzookeeper.ZooDefs import OpCode
-
-LOG = logging.getLogger(__name__)
 
 _LONG = struct.Struct(">q")
 
