@@ -15,7 +15,7 @@ from pyzookeeper.common import Time
 from pyzookeeper.jute.BinaryInputArchive import bytesToString
 from pyzookeeper.server.ServerMetrics import ServerMetrics
 from pyzookeeper.server.quorum.Leader import Leader
-from pyzookeeper.server.quorum.Learner import Learner, packet_to_string, ReconfigException
+from pyzookeeper.server.quorum.Learner import LOG, Learner, ReconfigException, packet_to_string
 from pyzookeeper.server.quorum.QuorumPacket import QuorumPacket
 from pyzookeeper.server.quorum.QuorumPeer import ZabState
 from pyzookeeper.server.util import SerializeUtils, ZxidUtils
