@@ -2,7 +2,7 @@
 it queues, against Java's LearnerHandler.syncFollower on the same data
 directory.
 
-Java's side is test/java/.../SyncFollowerProbe.java (compiled here with javac):
+Java's side is test/java_probes/.../SyncFollowerProbe.java (compiled here with javac):
 it loads the directory into Java's ZKDatabase and prints, for each learner
 zxid, the decision, the zxid forwarding starts from, and every queued packet
 (type, zxid, SHA-1 of the data). The Python side prints the same from
@@ -28,7 +28,7 @@ from pyzookeeper.server.persistence.FileTxnSnapLog import FileTxnSnapLog
 from pyzookeeper.server.quorum.Leader import Leader
 from pyzookeeper.server.quorum.LearnerHandler import LearnerHandler, MarkerQuorumPacket
 
-PROBE_SRC = Path(__file__).resolve().parent / "java" / "org/apache/zookeeper/server/quorum/SyncFollowerProbe.java"
+PROBE_SRC = Path(__file__).resolve().parent / "java_probes" / "org/apache/zookeeper/server/quorum/SyncFollowerProbe.java"
 PROBE_CLASS = "org.apache.zookeeper.server.quorum.SyncFollowerProbe"
 
 HISTORY = [(1, 300, 2000), (2, 300, 50), (4, 350, 50)]
