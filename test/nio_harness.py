@@ -38,6 +38,7 @@ PING = 11
 CLOSE_SESSION = -11
 FIRE_WATCH = 103  # answered with a watch event, then an empty reply
 INVALIDATE = 104  # answered, then the connection is marked invalid (a dropped request)
+BAD_BUFFER = 105  # queues something that is not a buffer (a server bug)
 
 NIO_THREAD_PREFIXES = ("NIOServerCxnFactory", "NIOWorkerThread", "ConnnectionExpirer")
 
@@ -149,6 +150,8 @@ class StandInServer(ServerStats.Provider):
         elif h.type == CLOSE_SESSION:
             cnxn.sendResponse(ReplyHeader(h.xid, 0x1F, 0), None, "response")
             cnxn.sendCloseSession()
+        elif h.type == BAD_BUFFER:
+            cnxn.sendBuffer("not a buffer")
         elif h.type == INVALIDATE:
             cnxn.sendResponse(ReplyHeader(h.xid, 0x1F, 0), None, "response")
             cnxn.setInvalid()

@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from javaref import wait_for
-from nio_harness import (CLOSE_SESSION, ECHO, FIRE_WATCH, INT, INVALIDATE, PING, Harness, StandInServer, frame,
+from nio_harness import (BAD_BUFFER, CLOSE_SESSION, ECHO, FIRE_WATCH, INT, INVALIDATE, PING, Harness, StandInServer, frame,
                          nio_threads, request, restore_properties, set_properties, wait_no_nio_threads,
                          watcher_event)
 from pyzookeeper.proto.ConnectRequest import ConnectRequest
@@ -215,6 +215,19 @@ def test_invalid_connection_is_closed_after_what_was_queued(start):
     assert reply.xid == 2
     assert c.closed_by_server()
     h.wait_connections(0)
+
+
+def test_server_bug_in_a_reply_closes_only_that_connection(start, caplog):
+    h = start()
+    good, bad = h.client(), h.client()
+    good.handshake()
+    bad.handshake()
+    bad.send_frame(request(1, BAD_BUFFER))
+    assert bad.closed_by_server()
+    wait_for(lambda: records(caplog, logging.WARNING, "Unexpected exception"), 5, what="log line")
+    good.send_frame(request(2, ECHO, b"fine"))
+    assert good.read_echo() == (2, b"fine")
+    h.wait_connections(1)
 
 
 def test_watch_event_is_a_notification_frame(start):

@@ -320,10 +320,16 @@ class NIOServerCnxnFactory(ServerCnxnFactory):
             self.factory.workerPool.schedule(NIOServerCnxnFactory.IOWorkRequest(self, key))
 
         def handleWrite(self, key: SelectionKey) -> None:
-            """Writes the connection's queued packets from this thread."""
+            """Writes the connection's queued packets from this thread (a failure
+            closes the connection, as a failed work request does)."""
             cnxn = key.attachment
             key.readyOps = _OP_WRITE
-            cnxn.doIO(key)
+            try:
+                cnxn.doIO(key)
+            except Exception as e:
+                LOG.warning("Unexpected exception", exc_info=e)
+                cnxn.close(ServerCnxn.DisconnectReason.CLEAN_UP)
+                return
             if self.factory.stopped:
                 cnxn.close(ServerCnxn.DisconnectReason.SERVER_SHUTDOWN)
                 return
