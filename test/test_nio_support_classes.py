@@ -240,3 +240,32 @@ def test_zoo_trace_mask(caplog):
         assert not ZooTrace.isTraceEnabled(log, ZooTrace.CLIENT_PING_TRACE_MASK)
     finally:
         ZooTrace.setTextTraceLevel(before)
+
+
+@pytest.mark.parametrize("name", [None, "org.apache.zookeeper.server.NIOServerCnxnFactory",
+                                  "pyzookeeper.server.NIOServerCnxnFactory",
+                                  "org.apache.zookeeper.server.NettyServerCnxnFactory"])
+def test_create_factory_by_name(name, caplog):
+    from pyzookeeper.server.NIOServerCnxnFactory import NIOServerCnxnFactory
+    from pyzookeeper.server.ServerCnxnFactory import ServerCnxnFactory
+
+    caplog.set_level(logging.INFO)
+    saved = system_properties.getProperty(ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY)
+    try:
+        if name is None:
+            system_properties.clearProperty(ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY)
+        else:
+            system_properties.setProperty(ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY, name)
+        assert type(ServerCnxnFactory.createFactory()) is NIOServerCnxnFactory
+        used = "org.apache.zookeeper.server.NIOServerCnxnFactory" if name is None or "Netty" in name else name
+        assert f"Using {used} as server connection factory" in caplog.text
+        if name is not None and "Netty" in name:
+            assert f"{name} is not available, using org.apache.zookeeper.server.NIOServerCnxnFactory" in caplog.text
+        system_properties.setProperty(ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY, "com.example.NoSuchFactory")
+        with pytest.raises(OSError, match="Couldn't instantiate com.example.NoSuchFactory"):
+            ServerCnxnFactory.createFactory()
+    finally:
+        if saved is None:
+            system_properties.clearProperty(ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY)
+        else:
+            system_properties.setProperty(ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY, saved)
