@@ -290,6 +290,7 @@ def test_follower_forwards_client_writes_and_answers_after_commit(harness):
     counter = [0]
     stop = threading.Event()
     seen: list[tuple[int, int, int]] = []
+    pings: list[QuorumPacket] = []
 
     def serve() -> None:
         """The leader's side of client writes: propose, wait for the ACK, commit."""
@@ -298,6 +299,9 @@ def test_follower_forwards_client_writes_and_answers_after_commit(harness):
                 qp = leader.recv()
             except (OSError, EOFError, ValueError):
                 return
+            if qp.type == Leader.PING:
+                pings.append(qp)
+                continue
             if qp.type != Leader.REQUEST:
                 continue
             sessionId, cxid, type_ = struct.unpack_from(">qii", qp.data)
@@ -330,13 +334,28 @@ def test_follower_forwards_client_writes_and_answers_after_commit(harness):
         assert client.get("/forwarded")[0] == b"v1"
         assert [t for _, _, t in seen[:2]] == [OpCode.createSession, OpCode.create]
         assert learner.tree().getNode("/forwarded").data == b"v1"
+        # the PING answer carries the sessions touched here since the last one
+        leader.send(Leader.PING, zx(counter[0]))
+        wait_for(lambda: pings, 10, what="PING answer")
+        touched = dict(struct.iter_unpack(">qi", pings[0].data))
+        assert touched.get(client.client_id[0]) == 20 * 200  # the negotiated timeout: maxSessionTimeout
     finally:
         client.stop()
         client.close()
         stop.set()
 
 
-def test_follower_snap_sync_loads_the_stream_and_snapshots_before_acking(harness):
+def test_follower_snap_sync_loads_the_stream_and_snapshots_before_acking(harness, monkeypatch):
+    from pyzookeeper.common import AtomicFileOutputStream as atomic
+
+    atomicWrites: list[str] = []
+
+    class RecordingAtomicFileOutputStream(atomic.AtomicFileOutputStream):
+        def __init__(self, f) -> None:
+            super().__init__(f)
+            atomicWrites.append(self.tmpFile.name)
+
+    monkeypatch.setattr(atomic, "AtomicFileOutputStream", RecordingAtomicFileOutputStream)
     leader, learner = harness()
     discovery(leader, learner)
     tree = DataTree()
@@ -355,6 +374,8 @@ def test_follower_snap_sync_loads_the_stream_and_snapshots_before_acking(harness
     assert (ack.type, ack.zxid) == (Leader.ACK, zx(0))
     snaps = sorted((learner.data_dir / "version-2").glob("snapshot.*"))
     assert snaps and snaps[-1].name == f"snapshot.{zx(6):x}"
+    # the snapshot after a SNAP is written as snapshot.<zxid>.tmp, fsynced and renamed
+    assert f"snapshot.{zx(6):x}.tmp" in atomicWrites
     assert not list((learner.data_dir / "version-2").glob("*.tmp"))
     assert learner.tree().getNode("/snapped").data == b"from-leader"
     assert learner.tree().getNode("/after") is not None
