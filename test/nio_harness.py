@@ -24,6 +24,7 @@ from pyzookeeper.proto.GetDataResponse import GetDataResponse
 from pyzookeeper.proto.ReplyHeader import ReplyHeader
 from pyzookeeper.proto.RequestHeader import RequestHeader
 from pyzookeeper.proto.WatcherEvent import WatcherEvent
+from pyzookeeper.server.ClientCnxnLimitException import ClientCnxnLimitException
 from pyzookeeper.server.command.FourLetterCommands import FourLetterCommands
 from pyzookeeper.server.NIOServerCnxnFactory import NIOServerCnxnFactory
 from pyzookeeper.server.ServerStats import ServerStats
@@ -52,6 +53,7 @@ class StandInServer(ServerStats.Provider):
         self.running = True
         self.throttleAbove = throttleAbove
         self.hold = False
+        self.refuseConnections = False
         self.held: list = []
         self.maxHeld = 0
         self.packets = 0
@@ -121,6 +123,8 @@ class StandInServer(ServerStats.Provider):
         return 0
 
     def processConnectRequest(self, cnxn, incomingBuffer: bytes) -> None:
+        if self.refuseConnections:
+            raise ClientCnxnLimitException()
         req = ConnectRequest.fromByteArray(incomingBuffer)
         cnxn.isOldClient = len(incomingBuffer) == len(req.toByteArray())
         cnxn.setSessionTimeout(req.timeOut)

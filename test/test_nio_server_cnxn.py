@@ -292,6 +292,19 @@ def refused(h: Harness) -> bool:
     return c.closed_by_server()
 
 
+def test_connection_throttle_refusal(start, caplog):
+    h = start()
+    h.zks.refuseConnections = True
+    c = h.client()
+    c.send_frame(ConnectRequest(0, 0, 30000, 0, bytes(16)).toByteArray() + b"\0")
+    assert c.closed_by_server()
+    wait_for(lambda: records(caplog, logging.WARNING, "Closing session 0x0"), 5, what="log line")
+    [record] = records(caplog, logging.WARNING, "Closing session")
+    assert str(record.exc_info[1]) == "Connection throttle rejected connection"
+    h.zks.refuseConnections = False
+    assert h.client().handshake().sessionId != 0
+
+
 def test_per_ip_limit(start, caplog):
     h = start(maxcc=2)
     a, b = h.client(), h.client()
