@@ -247,9 +247,7 @@ class Learner:
             raise OSError(f"Failed connect to {multiAddr}")
         self.sock = sock
         self.sockBeingClosed.clear()
-        authLearner = getattr(self.self, "authLearner", None)
-        if authLearner is not None:
-            authLearner.authenticate(sock, hostname)
+        self.self.authLearner.authenticate(sock, hostname)
         reader = sock.makefile("rb", buffering=65536)
         self.bufferedOutput = sock.makefile("wb", buffering=65536)
         self._sockFiles = [reader, self.bufferedOutput]
@@ -442,9 +440,7 @@ class Learner:
                         zk.takeSnapshot(syncSnapshot)
                         peer.setCurrentEpoch(newEpoch)
                     peer.setZooKeeperServer(zk)
-                    adminServer = getattr(peer, "adminServer", None)
-                    if adminServer is not None:
-                        adminServer.setZooKeeperServer(zk)
+                    peer.adminServer.setZooKeeperServer(zk)
                     break
                 elif ptype == Leader.NEWLEADER:
                     LOG.info("Learner received NEWLEADER message")
@@ -545,9 +541,7 @@ class Learner:
         peer = self.self
         peer.setZooKeeperServer(None)
         peer.closeAllConnections()
-        adminServer = getattr(peer, "adminServer", None)
-        if adminServer is not None:
-            adminServer.setZooKeeperServer(None)
+        peer.adminServer.setZooKeeperServer(None)
         if self.sender is not None:
             self.sender.shutdown()
         self.closeSocket()
