@@ -302,3 +302,53 @@ def test_no_write_acknowledged_by_a_python_follower_is_lost_when_the_leader_is_k
                 present = set(c.get_children("/"))
             lost = [p for p in acknowledged if p[1:] not in present]
             assert not lost, (sid, lost[:10])
+
+
+def test_python_leader_proposal_that_reached_no_quorum_is_truncated_under_a_java_leader(tmp_path):
+    from pyzookeeper.server.persistence.FileTxnLog import FileTxnLog
+
+    def logged_paths(peer) -> list[str | None]:
+        paths = []
+        itr = FileTxnLog(peer.data_dir / "version-2").read(0)
+        try:
+            while itr.getHeader() is not None:
+                paths.append(getattr(itr.getTxn(), "path", None))
+                if not itr.next():
+                    break
+        finally:
+            itr.close()
+        return paths
+
+    with Ensemble(tmp_path, ["java", "java", "py"]) as ens:
+        # 3 and 1 first: the Python peer, with the higher id, leads
+        ens.start([3, 1])
+        assert ens.wait_for_modes([3, 1])[3] == "leader"
+        ens.start([2])
+        ens.wait_for_modes()
+        py = ens.peer(3)
+        c = kazoo_client.KazooClient(hosts=py.hosts, timeout=10)
+        c.start(timeout=20)
+        try:
+            c.create("/kept", b"k")
+            c.sync("/")
+            # with both followers gone the leader logs a proposal that can never be committed
+            ens.peer(1).kill9()
+            ens.peer(2).kill9()
+            c.create_async("/ghost", b"g")
+            wait_for(lambda: "/ghost" in logged_paths(py), 10, what="the uncommitted proposal logged")
+            py.kill9()
+        finally:
+            c.stop()
+            c.close()
+        ens.start([1, 2])
+        ens.wait_for_modes([1, 2])
+        py.start()
+        ens.wait_for_modes()
+        assert "Truncating log to get in sync with the leader" in py.log_text()
+        for sid in (1, 2, 3):
+            with client(ens.peer(sid)) as c:
+                c.sync("/")
+                children = set(c.get_children("/"))
+                assert "kept" in children and "ghost" not in children, sid
+        py.stop()
+        assert "/ghost" not in logged_paths(py)
