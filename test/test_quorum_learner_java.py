@@ -4,6 +4,8 @@ Java peers get the highest server ids, so (all logs being equal) one of them
 wins the first election and the Python peers learn from it: replication,
 re-sync by DIFF, SNAP and TRUNC, a follower dropped for missing syncLimit,
 read-only mode, and no acknowledged write lost when the leader is killed.
+The last test starts with a Python leader whose uncommitted proposal is
+truncated once it follows the Java peers.
 """
 
 from __future__ import annotations
