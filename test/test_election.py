@@ -146,11 +146,14 @@ KEY_EVENTS = [
                                 r"message format version:0x2, n\.config version:0x[0-9a-f]+$")),
     ("state-following", re.compile(r"^Peer state changed: following$")),
     ("FOLLOWING", re.compile(r"^FOLLOWING$")),
+    ("election-took", re.compile(r"^FOLLOWING - LEADER ELECTION TOOK - \d+ MS$")),
 ]
 
 
-def key_events(text: str, pattern: re.Pattern, level_group: int, msg_group: int) -> list[tuple[str, str]]:
-    """The (event, level) sequence of the election lines, repeated notifications counted once."""
+def key_events(text: str, pattern: re.Pattern, level_group: int, msg_group: int,
+               last: str = "FOLLOWING") -> list[tuple[str, str]]:
+    """The (event, level) sequence of the election lines up to ``last``, repeated
+    notifications counted once."""
     events: list[tuple[str, str]] = []
     for line in text.splitlines():
         m = pattern.match(line)
@@ -162,7 +165,7 @@ def key_events(text: str, pattern: re.Pattern, level_group: int, msg_group: int)
                 if not events or events[-1][0] != name:
                     events.append((name, m.group(level_group)))
                 break
-        if events and events[-1][0] == "FOLLOWING":
+        if events and events[-1][0] == last:
             break
     return events
 
@@ -183,6 +186,26 @@ def test_election_log_lines_read_like_javas(tmp_path):
         java_events = key_events(run_text(ens.peer(2)), JAVA_LINE, 1, 3)
     expected = [("LOOKING", "INFO"), ("new-election", "INFO"), ("notification", "INFO"),
                 ("state-following", "INFO"), ("FOLLOWING", "INFO")]
+    assert java_events == expected
+    assert py_events == expected
+
+
+@java
+def test_full_peer_election_log_lines_read_like_javas(tmp_path):
+    """The same with a complete Python server as peer 1: its lines up to the
+    follower's "LEADER ELECTION TOOK" match the Java follower's."""
+    with Ensemble(tmp_path, ["py", "java", "java"]) as ens:
+        ens.start([2, 3])
+        assert ens.wait_for_modes([2, 3], timeout=60) == {2: "follower", 3: "leader"}
+        ens.start([1])
+        assert ens.wait_for_modes(timeout=60) == {1: "follower", 2: "follower", 3: "leader"}
+        ens.peer(2).stop()
+        ens.start([2])
+        assert ens.wait_for_modes(timeout=60) == {1: "follower", 2: "follower", 3: "leader"}
+        py_events = key_events(run_text(ens.peer(1)), PY_LINE, 1, 2, last="election-took")
+        java_events = key_events(run_text(ens.peer(2)), JAVA_LINE, 1, 3, last="election-took")
+    expected = [("LOOKING", "INFO"), ("new-election", "INFO"), ("notification", "INFO"),
+                ("state-following", "INFO"), ("FOLLOWING", "INFO"), ("election-took", "INFO")]
     assert java_events == expected
     assert py_events == expected
 
