@@ -531,7 +531,8 @@ class Leader(LearnerMaster):
             if not p.hasAllQuorums():
                 return False
             if zxid != self.lastCommitted + 1:
-                LOG.warning("Commiting zxid 0x%s from %s not first!", _hex(zxid), followerAddr)
+                LOG.warning("Commiting zxid 0x%s from %s not first!", _hex(zxid),
+                            "null" if followerAddr is None else followerAddr)
                 LOG.warning("First is 0x%s", _hex(self.lastCommitted + 1))
             self.outstandingProposals.pop(zxid, None)
             if p.request is not None:
