@@ -13,6 +13,7 @@ import struct
 from pyzookeeper.common import PathUtils, Time
 from pyzookeeper.CreateMode import CreateMode
 from pyzookeeper.data.ACL import ACL
+from pyzookeeper.jute.BinaryInputArchive import bytesToString
 from pyzookeeper.jute.BinaryOutputArchive import BinaryOutputArchive
 from pyzookeeper.KeeperException import Code, KeeperException
 from pyzookeeper.MultiOperationRecord import MultiOperationRecord
@@ -52,6 +53,7 @@ LOG = logging.getLogger(__name__)
 
 CONFIG_NODE = "/zookeeper/config"
 _INT = struct.Struct(">i")
+_HEADER = struct.Struct(">ii")
 _UNSET = object()
 
 
@@ -199,7 +201,12 @@ class PrepRequestProcessor(ZooKeeperCriticalThread, RequestProcessor):
         if type in (OpCode.create, OpCode.create2, OpCode.createTTL, OpCode.createContainer):
             self.pRequest2TxnCreate(type, request, record, deserialize)
         elif type == OpCode.deleteContainer:
-            path = request.request.decode("utf-8")
+            data = request.request
+            if request.cnxn is not None:
+                # Java reads the path from the buffer's whole backing array, which for a
+                # client's request is the frame with its request header
+                data = _HEADER.pack(request.cxid, request.type) + data
+            path = bytesToString(data)
             parentPath = self.getParentPathAndValidate(path)
             nodeRecord = self.getRecordForPath(path)
             if nodeRecord.childCount > 0:
