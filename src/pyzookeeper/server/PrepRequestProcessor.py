@@ -1,7 +1,9 @@
 """Mirrors org.apache.zookeeper.server.PrepRequestProcessor: the
 "ProcessThread(sid:N cport:P):" thread that validates each request, checks
 ACLs and versions against the outstanding changes, and turns writes into txns
-(failed writes into error txns) with the tree digest they will produce."""
+(failed writes into error txns) with the tree digest they will produce.
+Deliberate difference: a createTTL whose mode is not a TTL mode gets
+BADARGUMENTS, where Java's SyncThread dies applying it."""
 
 from __future__ import annotations
 
@@ -389,6 +391,9 @@ class PrepRequestProcessor(ZooKeeperCriticalThread, RequestProcessor):
         if type == OpCode.createContainer:
             request.setTxn(CreateContainerTxn(path, data, listACL, newCversion))
         elif type == OpCode.createTTL:
+            if not createMode.isTTL():
+                # Java logs this txn and then fails to apply its ttl, killing SyncThread
+                raise KeeperException.BadArgumentsException(path)
             request.setTxn(CreateTTLTxn(path, data, listACL, newCversion, ttl))
         else:
             request.setTxn(CreateTxn(path, data, listACL, createMode.isEphemeral(), newCversion))
