@@ -973,7 +973,8 @@ class ZooKeeperServer(SessionExpirer, ServerStats.Provider):
         LOG.debug("Responding to client SASL token.")
         clientTokenRecord = GetSASLRequest()
         clientTokenRecord.deserialize(BinaryInputArchive(incomingBuffer), "request")
-        clientToken = clientTokenRecord.token or b""
+        clientToken = clientTokenRecord.token
+        # a null token fails here (TypeError) as Java's does, and the connection is closed
         LOG.debug("Size of client SASL token: %s", len(clientToken))
         responseToken = None
         saslServer = getattr(cnxn, "zooKeeperSaslServer", None)
