@@ -230,3 +230,39 @@ def test_reelection_time_python_election_layer(tmp_path, record_property):
     record_property("reelection_ms", round(ms))
     print(f"pyelect re-election after kill -9 of the leader: {ms:.0f} ms (lookForLeader {took} ms)")
     assert ms < 10000
+
+
+# -- listener and back-off settings -------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["pyelect", pytest.param("java", marks=java)])
+def test_taken_election_port_ends_the_peer_with_exit_code_14(tmp_path, kind):
+    """zookeeper.electionPortBindRetry=1: one failed bind of the election port and the
+    peer exits with UNABLE_TO_BIND_QUORUM_PORT, as Java does."""
+    import socket
+
+    with Ensemble(tmp_path, [kind, "pyelect", "pyelect"], jvm_flags=["-Dzookeeper.electionPortBindRetry=1"]) as ens:
+        peer = ens.peer(1)
+        with socket.socket() as squatter:
+            squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            squatter.bind(("127.0.0.1", peer.election_port))
+            squatter.listen(1)
+            peer.start()
+            code = wait_for(lambda: peer.proc.poll(), timeout=60, what="the peer to exit")
+        assert code == 14
+        text = peer.log_text()
+        assert "Exception while listening to address" in text
+        assert "Leaving listener thread for address" in text
+        assert "Use zookeeper.electionPortBindRetry property to increase retry count." in text
+
+
+def test_notification_interval_backs_off_to_the_maximum(tmp_path):
+    """A lone peer doubles its wait from minNotificationInterval up to maxNotificationInterval."""
+    with Ensemble(tmp_path, ["pyelect"] * 3, jvm_flags=["-Dzookeeper.fastleader.minNotificationInterval=50",
+                                                       "-Dzookeeper.fastleader.maxNotificationInterval=400"]) as ens:
+        ens.start([1])
+        wait_for(lambda: ens.peer(1).log_text().count("Notification time out: 400 ms") >= 3, timeout=30,
+                 what="the back-off to reach 400 ms")
+        waits = [int(v) for v in re.findall(r"Notification time out: (\d+) ms", ens.peer(1).log_text())]
+    assert waits[:4] == [100, 200, 400, 400]
+    assert max(waits) == 400
+    assert "zookeeper.fastleader.minNotificationInterval = 50 ms" in ens.peer(1).log_text()

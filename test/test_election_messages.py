@@ -285,3 +285,29 @@ def test_initial_message_we_send_is_parsed_by_java(jvm):
     assert struct.unpack(">q", data[:8])[0] == V1
     assert java_parse(jvm, data) == (3, ["127.0.0.1:2227"])
     assert py_parse(data) == (3, ["127.0.0.1:2227"])
+
+
+def test_newer_config_in_a_notification_is_adopted_and_restarts_the_election(monkeypatch):
+    """While LOOKING, a notification carrying a newer configuration installs it
+    (processReconfig) and shuts the election down for a restart; when not LOOKING
+    the configuration is only parsed."""
+    monkeypatch.setattr(QuorumPeerConfig, "reconfigEnabled", True)
+    newer = CONFIG.replace("server.4=127.0.0.1:2228:2229:observer\n", "").replace("version=0", "version=100000000")
+    peer = make_peer()
+    peer.reconfigEnabled = True
+    fle = FastLeaderElection(peer, FakeManager())
+    fle.manager.halt = lambda: None
+    peer.electionAlg = fle
+    from pyzookeeper.server.quorum.Vote import Vote
+    peer.setCurrentVote(Vote(1, 0, 0))
+    peer.setPeerState(ServerState.FOLLOWING)
+    fle.messenger.wr._process(Message(FastLeaderElection.buildMsg(1, 3, 0, 1, 0, newer.encode()), 2))
+    assert peer.getQuorumVerifier().getVersion() == 0
+    assert not fle.stop
+
+    peer.setPeerState(ServerState.LOOKING)
+    restart = fle.messenger.wr._process(Message(FastLeaderElection.buildMsg(0, 3, 0, 1, 0, newer.encode()), 2))
+    assert restart is True
+    assert peer.getQuorumVerifier().getVersion() == 0x100000000
+    assert 4 not in peer.getView()
+    assert peer.shuttingDownLE and fle.stop
