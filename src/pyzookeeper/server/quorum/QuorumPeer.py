@@ -1222,9 +1222,12 @@ class QuorumPeer(ZooKeeperThread, QuorumStats.Provider):
                         if self.leader.isLearnerSynced(fh):
                             s += "*"
                         peers.append(s)
-            elif self.follower is not None:
-                host, port = self.follower.sock.getpeername()[:2]
-                peers.append(formatInetAddr(InetSocketAddress(host, port)))
+            elif self.follower is not None and self.follower.sock is not None:
+                try:
+                    host, port = self.follower.sock.getpeername()[:2]
+                    peers.append(formatInetAddr(InetSocketAddress(host, port)))
+                except OSError:
+                    pass
         return peers
 
     def getServerState(self) -> str:
