@@ -50,6 +50,7 @@ def test_acknowledged_writes_survive_kill_9(tmp_path):
             except Exception:
                 pass  # the server died under us
             finally:
+                client.stop()
                 client.close()
 
         threads = [threading.Thread(target=writer, args=(n,), daemon=True) for n in range(4)]
@@ -60,6 +61,7 @@ def test_acknowledged_writes_survive_kill_9(tmp_path):
         stop.set()
         for t in threads:
             t.join(20)
+        zk.stop()
         zk.close()
     finally:
         server.stop()
