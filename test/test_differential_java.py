@@ -1096,3 +1096,13 @@ def test_close_session_event_order(ordered_pair):
                               ordered_pair.py.read_replies(1, [OpCode.ping], send=(-2, OpCode.ping)))
     assert len(java_events) == 9
     assert py_events == java_events
+
+
+@pytest.mark.xfail(strict=True, reason="DataTree.getEphemerals gives a Python set; Java answers getEphemerals in "
+                                       "the order of its HashSet<String>")
+def test_ephemerals_order(ordered_pair):
+    base = unique("eo")
+    ordered_pair.create(0, base)
+    for i in range(8):
+        ordered_pair.create(2, f"{base}/e{i}", flags=1)
+    ordered_pair.same(2, OpCode.getEphemerals, W().string(base).getvalue())
