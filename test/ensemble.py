@@ -144,7 +144,9 @@ class Peer:
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> None:
         if self.proc is None:
             return
-        if self.stopped:
+        if self.stopped and sig != signal.SIGKILL:
+            # a stopped process handles SIGTERM only once resumed; SIGKILL
+            # kills it where it stands, without letting it run once more
             self.sigcont()
         if self.proc.poll() is None:
             self.send_signal(sig)
