@@ -895,17 +895,19 @@ class DataTree:
         gcWasEnabled = gc.isenabled()
         gc.disable()
         try:
-            self._deserializeNodes(ia, aclCache, nodes)
+            dataSize = self._deserializeNodes(ia, aclCache, nodes)
         finally:
             if gcWasEnabled:
                 gc.enable()
         # the root's digest was counted under ""; "/" is only an alias
         nodes.putWithoutDigest("/", self.root)
-        self.nodeDataSize = self.approximateDataSize()
+        # approximateDataSize(), summed while loading
+        self.nodeDataSize = dataSize + getNodeSize("/", self.root.data)
         self._setupQuota()
         aclCache.purgeUnused()
 
-    def _deserializeNodes(self, ia, aclCache: ReferenceCountedACLCache, nodes: NodeHashMapImpl) -> None:
+    def _deserializeNodes(self, ia, aclCache: ReferenceCountedACLCache, nodes: NodeHashMapImpl) -> int:
+        """Read nodes up to the "/" terminator; returns the sum of their node sizes."""
         readString = ia.readString
         readBuffer = ia.readBuffer
         readFixed = ia.readFixed
@@ -916,6 +918,7 @@ class DataTree:
         digestEnabled = self.digestCalculator.digestEnabled
         crc32 = zlib.crc32
         packDigestStat = _DIGEST_STAT.pack
+        dataSize = 0
         path = readString("path")
         while path != "/":
             if path is None:
@@ -938,6 +941,7 @@ class DataTree:
                 node.digest = crc32(head + packed if data is None else head + data + packed)
                 node.digestCached = True
             put(path, node)
+            dataSize += (len(path) if path.isascii() else _javaLength(path)) + (0 if data is None else len(data))
             if acl != -1:
                 addUsage(acl)
             lastSlash = path.rfind("/")
@@ -965,6 +969,7 @@ class DataTree:
                             paths = ephemerals[eowner] = set()
                         paths.add(path)
             path = readString("path")
+        return dataSize
 
     # ------------------------------------------------------------------ watches
 
