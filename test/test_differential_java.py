@@ -124,7 +124,7 @@ VALID_OPS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 
              106, 107, -10, -11}
 UNKNOWN_OPS = [0, 10, 23, 99, 108, 200, -1, -3, -12, 2**31 - 1]
 
-Request = namedtuple("Request", "xid op body desc")
+Request = namedtuple("Request", "xid op body desc path", defaults=(None,))
 Stat = namedtuple("Stat", "czxid mzxid version cversion aversion ephemeralOwner dataLength numChildren pzxid")
 
 
@@ -363,6 +363,7 @@ class Script:
         self.xids = [0] * SESSIONS
         self.known = {"/d"}
         self.secret = {"/s"}
+        self.versions: dict[str, Stat] = {}
         self.last_rel = 0
 
     # building blocks -----------------------------------------------------
@@ -422,7 +423,10 @@ class Script:
             return b"L" * (MAX_FRAME - 600)
         return b"X" * (MAX_FRAME + 10)
 
-    def version(self) -> int:
+    def version(self, path=None, field: str = "version") -> int:
+        """A version to send: often the one the node has, as last seen."""
+        if path in self.versions and self.rnd.random() < 0.4:
+            return getattr(self.versions[path], field)
         return self.rnd.choice(VERSIONS)
 
     # op bodies -----------------------------------------------------------
@@ -458,9 +462,10 @@ class Script:
             path = self.pick_known()
             return Request(self.xid(sess), op, path.encode(), f"deleteContainer with the bare path {path!r}")
         if op in (OpCode.delete, OpCode.deleteContainer):
-            path, version = self.path(watchable=False, nullable=True), self.version()
+            path = self.path(watchable=False, nullable=True)
+            version = self.version(path)
             return Request(self.xid(sess), op, w.string(path).int(version).getvalue(),
-                           f"{op_name(op)} {path!r} v={version}")
+                           f"{op_name(op)} {path!r} v={version}", path)
         if op in (OpCode.exists, OpCode.getData, OpCode.getChildren, OpCode.getChildren2):
             if op == OpCode.exists or rnd.random() < 0.5:
                 path, watch = self.path(watchable=True), rnd.random() < 0.5
@@ -469,14 +474,15 @@ class Script:
             if watch and not is_watchable(path):
                 watch = False
             return Request(self.xid(sess), op, w.string(path).bool(watch).getvalue(),
-                           f"{op_name(op)} {path!r} watch={watch}")
+                           f"{op_name(op)} {path!r} watch={watch}", path)
         if op == OpCode.setData:
-            path, data, version = self.path(watchable=False, nullable=True), self.data(), self.version()
+            path, data = self.path(watchable=False, nullable=True), self.data()
+            version = self.version(path)
             return Request(self.xid(sess), op, w.string(path).buffer(data).int(version).getvalue(),
-                           f"setData {path!r} data={None if data is None else len(data)} v={version}")
+                           f"setData {path!r} data={None if data is None else len(data)} v={version}", path)
         if op == OpCode.getACL:
             path = self.path(watchable=False)
-            return Request(self.xid(sess), op, w.string(path).getvalue(), f"getACL {path!r}")
+            return Request(self.xid(sess), op, w.string(path).getvalue(), f"getACL {path!r}", path)
         if op == OpCode.setACL:
             path = self.path(watchable=False, nullable=True)
             secret = isinstance(path, str) and path.startswith("/s")
@@ -484,9 +490,9 @@ class Script:
                 acl = [(ALL, "world", "somebody")]
             else:
                 acl = self.acl(secret)
-            version = self.version()
+            version = self.version(path, "aversion")
             return Request(self.xid(sess), op, w.string(path).acls(acl).int(version).getvalue(),
-                           f"setACL {path!r} {acl} v={version}")
+                           f"setACL {path!r} {acl} v={version}", path)
         if op in (OpCode.getAllChildrenNumber, OpCode.sync):
             path = self.path(watchable=False)
             return Request(self.xid(sess), op, w.string(path).getvalue(), f"{op_name(op)} {path!r}")
@@ -562,11 +568,13 @@ class Script:
                 body, desc, _ = self.create_body(t, in_multi=True)
                 w.raw(body)
             elif t in (OpCode.delete, OpCode.check):
-                path, version = self.path(watchable=False, nullable=True), self.version()
+                path = self.path(watchable=False, nullable=True)
+                version = self.version(path)
                 w.string(path).int(version)
                 desc = f"{path!r} v={version}"
             elif t == OpCode.setData:
-                path, version = self.path(watchable=False, nullable=True), self.version()
+                path = self.path(watchable=False, nullable=True)
+                version = self.version(path)
                 data = rnd.choice([b"m", b"", None, b"multi-data"])
                 w.string(path).buffer(data).int(version)
                 desc = f"{path!r} {data!r} v={version}"
@@ -664,6 +672,9 @@ class Script:
                 self.last_rel = max(self.last_rel, int(zxid[1:]))
             if err != 0 or not body:
                 continue
+            stat = next((v for v in body if isinstance(v, Stat)), None) if isinstance(body, tuple) else None
+            if stat is not None and isinstance(req.path, str):
+                self.versions[req.path] = stat
             if req.op in (OpCode.create, OpCode.create2, OpCode.createContainer, OpCode.createTTL):
                 self.learn_created(body[0])
             elif req.op == OpCode.multi:
