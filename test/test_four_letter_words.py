@@ -292,3 +292,15 @@ def test_output_has_the_shape_of_javas(java_available, tmp_path):
 
     assert sorted(keys(outputs["ours"]["mntr"], "\t")) == sorted(keys(outputs["java"]["mntr"], "\t"))
     assert keys(outputs["ours"]["envi"], "=") == keys(outputs["java"]["envi"], "=")
+
+
+def test_whitelist_follows_its_property():
+    """Servers started one after the other in one process each get their whitelist."""
+    saved = {WHITELIST: system_properties.getProperty(WHITELIST)}
+    try:
+        system_properties.setProperty(WHITELIST, "srvr")
+        assert not FourLetterCommands.isEnabled("mntr")
+        system_properties.setProperty(WHITELIST, "mntr")
+        assert FourLetterCommands.isEnabled("mntr")
+    finally:
+        restore_properties(saved)

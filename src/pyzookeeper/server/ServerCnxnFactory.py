@@ -9,6 +9,7 @@ NettyServerCnxnFactory, which this port does not have, falls back to NIO.
 from __future__ import annotations
 
 import abc
+import getpass
 import importlib
 import logging
 
@@ -249,8 +250,6 @@ class ServerCnxnFactory(abc.ABC):
 
 
 def _systemUser() -> str:
-    import getpass
-
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -94,6 +94,8 @@ class FourLetterCommands:
 
     whiteListedCommands: list[str] = []
     whiteListInitialized = False
+    # the whitelist and read-only properties the list was made from
+    whiteListSource: tuple[str | None, bool] | None = None
     _lock = threading.Lock()
 
     @staticmethod
@@ -114,10 +116,17 @@ class FourLetterCommands:
     @staticmethod
     def isEnabled(command: str) -> bool:
         """Whether the command is whitelisted; ``srvr`` always is, ``isro`` too in
-        read-only mode, ``*`` whitelists every command."""
+        read-only mode, ``*`` whitelists every command.
+
+        Java reads the whitelist once per process; here it is read again when the
+        properties it came from change, as they do when several servers run in one
+        process one after the other.
+        """
         cls = FourLetterCommands
+        commands = system_properties.getProperty(cls.ZOOKEEPER_4LW_COMMANDS_WHITELIST)
+        readonly = system_properties.getProperty("readonlymode.enabled", "false") == "true"
         with cls._lock:
-            if cls.whiteListInitialized:
+            if cls.whiteListInitialized and cls.whiteListSource == (commands, readonly):
                 return command in cls.whiteListedCommands
             enabled: list[str] = []
 
@@ -125,7 +134,6 @@ class FourLetterCommands:
                 if cmd not in enabled:
                     enabled.append(cmd)
 
-            commands = system_properties.getProperty(cls.ZOOKEEPER_4LW_COMMANDS_WHITELIST)
             if commands is not None:
                 for cmd in commands.split(","):
                     if cmd.strip() == "*":
@@ -134,10 +142,11 @@ class FourLetterCommands:
                         break
                     if cmd.strip():
                         add(cmd.strip())
-            if system_properties.getProperty("readonlymode.enabled", "false") == "true":
+            if readonly:
                 add("isro")
             add("srvr")
             cls.whiteListedCommands = enabled
+            cls.whiteListSource = (commands, readonly)
             cls.whiteListInitialized = True
             known = ", ".join(f"{k}={cls.cmd2String[k]}" for k in java_hash_order(list(cls.cmd2String), lambda k: k))
             LOG.info("The list of known four letter word commands is : [{%s}]", known)
