@@ -321,9 +321,15 @@ class Endpoint:
         return out
 
     def _probe(self, step: Step) -> list:
+        """A connect attempt on a new socket. With ``slot`` it names that slot's
+        session: with its password the new socket takes the session over, with
+        another one it is refused; either way the server closes the socket the
+        session had (what it sent before is read first)."""
         args = dict(step.connect)
-        if "slot" in args:
-            victim = self.clients[args.pop("slot")]
+        slot = args.pop("slot", None)
+        victim = None
+        if slot is not None:
+            victim = self.clients[slot]
             if victim is None:
                 return [("no-session",)]
             args["session_id"] = victim.session_id
@@ -332,6 +338,17 @@ class Endpoint:
             args["last_zxid"] = (self.base or 0) + args.pop("last_zxid_rel")
         c, outcome = self._connect(**args)
         out = [outcome]
+        if victim is not None:
+            out.append(("old socket",) + tuple(self._drain(victim)))
+            self.clients[slot] = None
+            if c is not None:
+                c.session_id, c.passwd = victim.session_id, victim.passwd
+                self.clients[slot] = c
+                return out
+            victim.close()
+            self.clients[slot] = victim
+            out.append(self.reattach(slot))
+            return out
         if c is not None:
             try:
                 c.send_request(1, OpCode.closeSession)
@@ -340,6 +357,23 @@ class Endpoint:
             except (EOFError, OSError):
                 out.append(("closed",))
             c.close()
+        return out
+
+    def _drain(self, c: RawClient) -> list:
+        """What a socket gets until the server closes it."""
+        out = []
+        try:
+            while True:
+                hdr, body = c.read_message()
+                if hdr.xid == -1:
+                    out.append(("event",) + tuple(self.norm(decode_event(body))))
+                else:
+                    out.append(("unexpected", hdr.xid, hdr.err))
+        except (EOFError, ConnectionError):
+            out.append(("closed",))
+        except socket.timeout:
+            out.append(("still-open",))
+        c.close()
         return out
 
     def close(self) -> None:
@@ -651,7 +685,12 @@ class Script:
                     desc=f"frame length {MAX_FRAME + 1}")
 
     def probe(self, sess: int) -> Step:
-        kind = self.rnd.choice(["timeout-low", "timeout-high", "bad-passwd", "future-zxid", "timeout-zero"])
+        kind = self.rnd.choice(["timeout-low", "timeout-high", "bad-passwd", "future-zxid", "timeout-zero",
+                                "takeover", "takeover"])
+        if kind == "takeover":
+            timeout = self.rnd.choice([SESSION_TIMEOUT, 120000])
+            return Step("probe", sess, connect={"slot": sess, "timeout_ms": timeout},
+                        desc=f"take S{sess}'s session over on a new socket, asking for {timeout} ms")
         if kind == "timeout-low":
             return Step("probe", sess, connect={"timeout_ms": 1}, desc="connect with timeout 1 ms")
         if kind == "timeout-zero":
