@@ -6,6 +6,10 @@ from pyzookeeper.data.ACL import ACL
 from pyzookeeper.data.Id import Id
 
 
+CONFIG_NODE = "/zookeeper/config"
+ZOOKEEPER_NODE_SUBTREE = "/zookeeper/"
+
+
 class OpCode:
     notification = 0
     create = 1

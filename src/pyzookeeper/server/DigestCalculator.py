@@ -14,8 +14,8 @@ import sys
 import zlib
 
 from pyzookeeper import system_properties
+from pyzookeeper.ZooDefs import ZOOKEEPER_NODE_SUBTREE
 
-ZOOKEEPER_NODE_SUBTREE = "/zookeeper/"
 ZOOKEEPER_DIGEST_ENABLED = "zookeeper.digest.enabled"
 
 _DIGEST_STAT = struct.Struct(">qqqqqiiiq")

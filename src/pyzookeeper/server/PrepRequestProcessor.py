@@ -49,11 +49,10 @@ from pyzookeeper.txn.SetDataTxn import SetDataTxn
 from pyzookeeper.txn.Txn import Txn
 from pyzookeeper.txn.TxnDigest import TxnDigest
 from pyzookeeper.txn.TxnHeader import TxnHeader
-from pyzookeeper.ZooDefs import OpCode, Perms
+from pyzookeeper.ZooDefs import CONFIG_NODE, OpCode, Perms
 
 LOG = logging.getLogger(__name__)
 
-CONFIG_NODE = "/zookeeper/config"
 _INT = struct.Struct(">i")
 _HEADER = struct.Struct(">ii")
 _UNSET = object()

@@ -2,16 +2,18 @@
 (DataTree and session timeouts) with its snapshot/log store and the window
 of recently committed proposals that learners sync from.
 
-Deliberate difference: the JDK's ReentrantReadWriteLock is a small class here.
+Deliberate differences: the JDK's ReentrantReadWriteLock is a small class here,
+and a loaded database is frozen out of the cyclic garbage collector (``gc.freeze``).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections import deque
 
-from pyzookeeper import system_properties
+from pyzookeeper import ZooDefs, system_properties
 from pyzookeeper.common import Time
 from pyzookeeper.KeeperException import KeeperException
 from pyzookeeper.server.DataTree import DataTree
@@ -26,7 +28,6 @@ from pyzookeeper.server.util import SerializeUtils
 
 LOG = logging.getLogger(__name__)
 
-_CONFIG_NODE = "/zookeeper/config"
 
 
 class ReentrantReadWriteLock:
@@ -225,6 +226,8 @@ class ZKDatabase:
         startTime = Time.currentElapsedTime()
         zxid = self.snapLog.restore(self.dataTree, self.sessionsWithTimeouts, self.commitProposalPlaybackListener)
         self.initialized = True
+        # the loaded tree lives as long as the server: keep the cyclic collector from rescanning it
+        gc.freeze()
         loadTime = Time.currentElapsedTime() - startTime
         ServerMetrics.getMetrics().DB_INIT_TIME.add(loadTime)
         LOG.info("Snapshot loaded in %s ms, highest zxid is 0x%s, digest is %s",
@@ -404,10 +407,10 @@ class ZKDatabase:
             return
         with self._lock:
             try:
-                if self.dataTree.getNode(_CONFIG_NODE) is None:
+                if self.dataTree.getNode(ZooDefs.CONFIG_NODE) is None:
                     LOG.warning("configuration znode missing (should only happen during upgrade), creating the node")
                     self.dataTree.addConfigNode()
-                self.dataTree.setData(_CONFIG_NODE, str(qv).encode("utf-8"), -1, qv.getVersion(),
+                self.dataTree.setData(ZooDefs.CONFIG_NODE, str(qv).encode("utf-8"), -1, qv.getVersion(),
                                       Time.currentWallTime())
             except KeeperException.NoNodeException:
                 print("configuration node missing - should not happen")
