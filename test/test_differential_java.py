@@ -1156,3 +1156,36 @@ def test_ephemerals_order(ordered_pair):
     for i in range(8):
         ordered_pair.create(2, f"{base}/e{i}", flags=1)
     ordered_pair.same(2, OpCode.getEphemerals, W().string(base).getvalue())
+
+
+def test_session_expiry(pair):
+    """A session that stops talking expires after its negotiated timeout: its
+    ephemeral nodes go, the watches on them fire, its socket is closed and it
+    cannot be re-attached."""
+    base = unique("sx")
+    pair.create(0, base)
+    for ep in (pair.java, pair.py):
+        c, outcome = ep._connect(timeout_ms=1)
+        assert outcome[2] == 4000, outcome
+        ep.clients[2] = c
+    pair.create(2, base + "/e1", flags=1)
+    pair.create(2, base + "/e2", flags=3)
+    pair.same(1, OpCode.exists, W().string(base + "/e1").bool(True).getvalue())
+    pair.same(1, OpCode.getChildren, W().string(base).bool(True).getvalue())
+    outcomes = []
+    for ep in (pair.java, pair.py):
+        events = []
+        c = ep.clients[1]
+        c.sock.settimeout(15)
+        while len(events) < 2:
+            hdr, body = c.read_message()
+            assert hdr.xid == -1
+            events.append(ep.norm(decode_event(body)))
+        gone = ep._drain(ep.clients[2])
+        old = ep.clients[2]
+        ep.clients[2] = None
+        reattach = ep._connect(old.session_id, old.passwd)[1]
+        outcomes.append((sorted(events), gone, reattach))
+    assert outcomes[1] == outcomes[0]
+    assert outcomes[0][1] == [("closed",)] and outcomes[0][2][0] == "connect-refused"
+    assert pair.same(0, OpCode.getChildren, W().string(base).bool(False).getvalue())[0][4] == ([],)
