@@ -31,6 +31,7 @@ class RawClient:
         self.events: list[WatcherEvent] = []
         self.session_id = 0
         self.passwd = b"\x00" * 16
+        self.connect_frame = b""
 
     def close(self) -> None:
         self.sock.close()
@@ -65,7 +66,8 @@ class RawClient:
         if read_only is not None:
             out.writeBool(read_only, "readOnly")
         self.send_frame(out.getvalue())
-        rsp = ConnectResponse.fromByteArray(self.recv_frame())
+        self.connect_frame = self.recv_frame()
+        rsp = ConnectResponse.fromByteArray(self.connect_frame)
         self.session_id, self.passwd = rsp.sessionId, rsp.passwd
         return rsp
 

@@ -194,22 +194,25 @@ class Endpoint:
         return self.session_names[session_id]
 
     def _connect(self, session_id: int = 0, passwd: bytes | None = None, timeout_ms: int = SESSION_TIMEOUT,
-                 last_zxid: int = 0):
+                 last_zxid: int = 0, read_only: bool | None = False):
         """A new socket and its connect handshake: (client or None, outcome)."""
         try:
             c = RawClient("127.0.0.1", self.port, timeout=30)
         except OSError:
             return None, ("connect-failed",)
         try:
-            rsp = c.connect(timeout_ms=timeout_ms, session_id=session_id, passwd=passwd, last_zxid=last_zxid)
+            rsp = c.connect(timeout_ms=timeout_ms, session_id=session_id, passwd=passwd, last_zxid=last_zxid,
+                            read_only=read_only)
         except (EOFError, OSError):
             c.close()
             return None, ("connect-closed",)
+        # the frame's length tells whether the readOnly flag follows the record
         if rsp.timeOut <= 0:
             c.close()
-            return None, ("connect-refused", rsp.protocolVersion, rsp.timeOut, rsp.sessionId, len(rsp.passwd))
+            return None, ("connect-refused", rsp.protocolVersion, rsp.timeOut, rsp.sessionId, rsp.passwd.hex(),
+                          len(c.connect_frame))
         return c, ("connected", rsp.protocolVersion, rsp.timeOut, self._name_session(rsp.sessionId),
-                   len(rsp.passwd))
+                   len(rsp.passwd), len(c.connect_frame))
 
     def open_session(self, slot: int) -> tuple:
         c, outcome = self._connect()
@@ -686,7 +689,11 @@ class Script:
 
     def probe(self, sess: int) -> Step:
         kind = self.rnd.choice(["timeout-low", "timeout-high", "bad-passwd", "future-zxid", "timeout-zero",
-                                "takeover", "takeover"])
+                                "takeover", "takeover", "old-client", "read-only"])
+        if kind == "old-client":
+            return Step("probe", sess, connect={"read_only": None}, desc="connect without the readOnly flag")
+        if kind == "read-only":
+            return Step("probe", sess, connect={"read_only": True}, desc="connect as a read-only client")
         if kind == "takeover":
             timeout = self.rnd.choice([SESSION_TIMEOUT, 120000])
             return Step("probe", sess, connect={"slot": sess, "timeout_ms": timeout},
