@@ -846,9 +846,9 @@ def run_lockstep(java: Endpoint, py: Endpoint, steps_count: int, seed: int) -> i
     return len(tree_java)
 
 
-def start_pair(root):
-    java = JavaZooKeeperServer(root / "java", extra_cfg=CFG, jvm_args=JVM_FLAGS)
-    py = PyZooKeeperServer(root / "py", extra_cfg=CFG, jvm_flags=" ".join(JVM_FLAGS))
+def start_pair(root, flags: list[str] = JVM_FLAGS):
+    java = JavaZooKeeperServer(root / "java", extra_cfg=CFG, jvm_args=flags)
+    py = PyZooKeeperServer(root / "py", extra_cfg=CFG, jvm_flags=" ".join(flags))
     java.start()
     try:
         py.start()
@@ -1196,3 +1196,54 @@ def test_session_expiry(pair):
     assert outcomes[1] == outcomes[0]
     assert outcomes[0][1] == [("closed",)] and outcomes[0][2][0] == "connect-refused"
     assert pair.same(0, OpCode.getChildren, W().string(base).bool(False).getvalue())[0][4] == ([],)
+
+
+def test_pipelined_flood(pair):
+    """3000 requests written at once on one session (past Java's default
+    globalOutstandingLimit of 1000, so the server stops reading for a while)
+    are answered in order, with the same answers and events."""
+    base = unique("fl")
+    pair.create(0, base)
+    rnd = random.Random(7)
+    requests = []
+    for i in range(3000):
+        path = f"{base}/n{rnd.randrange(40)}"
+        op = rnd.choice([OpCode.create, OpCode.setData, OpCode.getData, OpCode.exists, OpCode.delete,
+                         OpCode.getChildren])
+        if op == OpCode.create:
+            body = W().string(path).buffer(b"x" * rnd.randrange(200)).acls(OPEN).int(rnd.choice([0, 2])).getvalue()
+        elif op == OpCode.setData:
+            body = W().string(path).buffer(b"y" * rnd.randrange(200)).int(-1).getvalue()
+        elif op == OpCode.delete:
+            body = W().string(path).int(-1).getvalue()
+        elif op == OpCode.getChildren:
+            body = W().string(base).bool(rnd.random() < 0.3).getvalue()
+        else:
+            body = W().string(path).bool(rnd.random() < 0.3).getvalue()
+        requests.append(Request(i + 1, op, body, op_name(op)))
+    java, py = pair.both(Step("req", 1, requests, desc="flood"))
+    assert len([o for o in java if o[0] == "reply"]) == 3000
+    assert py == java
+
+
+def test_ttl_requests_without_extended_types(java_available, tmp_path):
+    """Without zookeeper.extendedTypesEnabled a TTL create is unimplemented
+    (the connection stays open) and containers still work."""
+    java_server, py_server = start_pair(tmp_path, ["-Dznode.container.checkIntervalMs=3600000"])
+    p = Pair(java_server.port, py_server.port)
+    try:
+        create = lambda path, flags: W().string(path).buffer(b"").acls(OPEN).int(flags)
+        outcomes = [
+            p.same(0, OpCode.createTTL, create("/t1", 5).long(1000).getvalue()),
+            p.same(0, OpCode.createTTL, create("/t2", 6).long(1000).getvalue()),
+            p.same(0, OpCode.create2, create("/t3", 5).getvalue()),
+            p.same(0, OpCode.createContainer, create("/c", 4).getvalue()),
+            p.same(0, OpCode.multi, multi_body((OpCode.createTTL, create("/t4", 5).long(1000).getvalue()))),
+            p.same(0, OpCode.exists, W().string("/c").bool(False).getvalue()),
+        ]
+        assert [o[0][3] for o in outcomes] == [-6, -6, -6, 0, 0, 0]
+        assert outcomes[4][0][4][0][1] == -6
+    finally:
+        p.close()
+        py_server.stop()
+        java_server.stop()
