@@ -269,3 +269,35 @@ def test_create_factory_by_name(name, caplog):
             system_properties.clearProperty(ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY)
         else:
             system_properties.setProperty(ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY, saved)
+
+
+def test_auth_ids_iterate_as_javas_concurrent_hash_set(jvm):
+    """The order of a connection's auth ids shows on the wire (whoAmI, "auth" ACLs)."""
+    from java.util import Collections
+    from java.util.concurrent import ConcurrentHashMap
+    from org.apache.zookeeper.data import Id as JavaId
+
+    from nio_harness import Harness, StandInServer
+    from pyzookeeper.data.Id import Id
+
+    h = Harness(StandInServer())
+    try:
+        c = h.client()
+        c.handshake()
+        cnxn = h.factory.getConnections()[0]
+        java = Collections.newSetFromMap(ConcurrentHashMap())
+        java.add(JavaId("ip", "127.0.0.1"))
+        rng = random.Random(3)
+        names = [("digest", f"user{i}:{rng.random()}") for i in range(30)] + [("super", ""), ("sasl", "bob")]
+        for step, (scheme, ident) in enumerate(names):
+            cnxn.addAuthInfo(Id(scheme, ident))
+            java.add(JavaId(scheme, ident))
+            if step % 7 == 6:
+                victim = names[step - 3]
+                assert cnxn.removeAuthInfo(Id(*victim))
+                java.remove(JavaId(*victim))
+            assert [(i.scheme, i.id) for i in cnxn.getAuthInfo()] == \
+                [(str(i.getScheme()), str(i.getId())) for i in java], step
+        assert not cnxn.removeAuthInfo(Id("digest", "nobody"))
+    finally:
+        h.stop()

@@ -18,6 +18,7 @@ from typing import TextIO
 
 from pyzookeeper import Quotas
 from pyzookeeper.common import Time
+from pyzookeeper.common.java_properties import _ChmOrder, string_hash
 from pyzookeeper.data.Id import Id
 from pyzookeeper.jute.BinaryOutputArchive import BinaryOutputArchive
 from pyzookeeper.server.ServerMetrics import ServerMetrics
@@ -39,6 +40,13 @@ _STAT_NODE_SUFFIX = Quotas.statNode
 def _hex(value: int) -> str:
     """Java's ``Long.toHexString``."""
     return format(value & 0xFFFFFFFFFFFFFFFF, "x")
+
+
+def _idHashCode(id: Id) -> int:
+    """``Id.hashCode()`` as jute generates it."""
+    h = (37 * 17 + string_hash(id.scheme)) & 0xFFFFFFFF
+    h = (37 * h + string_hash(id.id)) & 0xFFFFFFFF
+    return h - (1 << 32) if h & 0x80000000 else h
 
 
 class ServerCnxn(Stats, ServerWatcher):
@@ -108,7 +116,11 @@ class ServerCnxn(Stats, ServerWatcher):
 
     def __init__(self, zkServer) -> None:
         self.zkServer = zkServer
-        self._authInfo: dict[Id, None] = {}
+        # Java keeps the ids in a ConcurrentHashMap-backed set; its order shows on
+        # the wire ("auth" ACLs, whoAmI), so the set's layout is followed.
+        self._authLock = threading.Lock()
+        self._authInfo = _ChmOrder(8)
+        self._authInfoList: list[Id] = []
         # An old client does not get the read-only byte in its ConnectResponse.
         self.isOldClient = True
         self._outstandingLock = threading.Lock()
@@ -229,18 +241,21 @@ class ServerCnxn(Stats, ServerWatcher):
     def setSessionId(self, sessionId: int) -> None: ...
 
     def getAuthInfo(self) -> list[Id]:
-        """A copy of the connection's auth ids."""
-        return list(self._authInfo)
+        """A copy of the connection's auth ids, in the order Java's set iterates them."""
+        return list(self._authInfoList)
 
     def addAuthInfo(self, id: Id) -> None:
-        self._authInfo[id] = None
+        with self._authLock:
+            if self._authInfo.put(id, _idHashCode(id)):
+                self._authInfoList = list(self._authInfo)
 
     def removeAuthInfo(self, id: Id) -> bool:
-        try:
-            del self._authInfo[id]
-        except KeyError:
-            return False
-        return True
+        with self._authLock:
+            if id not in self._authInfoList:
+                return False
+            self._authInfo.remove(id, _idHashCode(id))
+            self._authInfoList = list(self._authInfo)
+            return True
 
     @abc.abstractmethod
     def sendBuffer(self, *buffers) -> None: ...
