@@ -15,6 +15,9 @@ must be equal once normalised:
 * watch events in their place among the replies of the session that gets them;
 * connection closes at the same step.
 
+The servers enforce quotas, and /qt has one (soft and hard limits on count and
+bytes).
+
 Lists (children, ephemerals, ACLs, whoAmI) are compared as multisets; multi
 results keep their order. Java returns children in HashSet order, which no
 client may rely on; the order of a session's auth ids (whoAmI, "auth" ACL
@@ -653,6 +656,8 @@ class Script:
             return self.bad_frame(sess)
         if r < 0.034:
             return self.probe(sess)
+        if r < 0.06:
+            return self.quota_step(sess)
         ops, weights = zip(*self.OPS)
         if r < 0.12:
             requests = [self.request(sess, rnd.choices(ops, weights)[0]) for _ in range(rnd.randrange(2, 6))]
@@ -662,6 +667,21 @@ class Script:
                         if q.op not in (OpCode.auth, OpCode.sasl) and len(q.body) < MAX_FRAME] or requests[:1]
             return Step("req", sess, requests, desc="pipelined: " + "; ".join(q.desc for q in requests))
         return Step("req", sess, [self.request(sess, rnd.choices(ops, weights)[0])])
+
+    def quota_step(self, sess: int) -> Step:
+        """One write under /qt, whose quota is soon exceeded."""
+        rnd = self.rnd
+        path = f"/qt/n{rnd.randrange(14)}"
+        data = b"q" * rnd.choice([0, 10, 500, 2000, 5000])
+        op = rnd.choice([OpCode.create, OpCode.create, OpCode.create2, OpCode.delete, OpCode.setData])
+        w = RequestWriter()
+        if op == OpCode.delete:
+            w.string(path).int(-1)
+        elif op == OpCode.setData:
+            w.string(path).buffer(data).int(-1)
+        else:
+            w.string(path).buffer(data).acls([(ALL, "world", "anyone")]).int(rnd.choice([0, 0, 1, 2]))
+        return Step("req", sess, [Request(self.xid(sess), op, w.getvalue(), f"{op_name(op)} {path} {len(data)}")])
 
     def bad_frame(self, sess: int) -> Step:
         rnd = self.rnd
@@ -735,6 +755,8 @@ class Script:
             path = raw.decode("utf-8")
         except UnicodeDecodeError:
             return
+        if path == "/qt" or path.startswith("/qt/"):
+            return  # see setup_steps
         (self.secret if path.startswith("/s/") else self.known).add(path)
         if len(self.known) > 60:
             self.known.discard(self.rnd.choice(sorted(self.known - {"/d"})))
@@ -770,10 +792,20 @@ def bind_step(step: Step, ep: Endpoint) -> Step:
 
 
 def setup_steps() -> list[Step]:
+    """/d and /s, and /qt with a quota made as zkCli's setquota makes one.
+    Java checks a quota against the tree as committed, not against the changes
+    still in the pipeline, so the answer to a pipelined write under a quota
+    depends on timing: /qt only gets requests sent alone (Script.quota_step)."""
     steps = []
-    for acl, path in (([(ALL, "world", "anyone")], "/d"),
-                      ([(ALL, "digest", ALICE), (CREATE | DELETE, "world", "anyone")], "/s")):
-        body = RequestWriter().string(path).buffer(b"").acls(acl).int(0).getvalue()
+    for acl, path, data in (
+            ([(ALL, "world", "anyone")], "/d", b""),
+            ([(ALL, "digest", ALICE), (CREATE | DELETE, "world", "anyone")], "/s", b""),
+            ([(ALL, "world", "anyone")], "/qt", b""),
+            ([(ALL, "world", "anyone")], "/zookeeper/quota/qt", None),
+            ([(ALL, "world", "anyone")], "/zookeeper/quota/qt/zookeeper_limits",
+             b"count=6,bytes=3000=;byteHardLimit=12000;countHardLimit=10"),
+            ([(ALL, "world", "anyone")], "/zookeeper/quota/qt/zookeeper_stats", b"count=0,bytes=0")):
+        body = RequestWriter().string(path).buffer(data).acls(acl).int(0).getvalue()
         steps.append(Step("req", 0, [Request(1000 + len(steps), OpCode.create, body, f"create {path} {acl}")]))
     return steps
 
@@ -864,7 +896,7 @@ def start_pair(root, flags: list[str] = JVM_FLAGS):
 @pytest.fixture(scope="module")
 def servers(java_available, tmp_path_factory):
     """The pair for the random run."""
-    java, py = start_pair(tmp_path_factory.mktemp("diff"))
+    java, py = start_pair(tmp_path_factory.mktemp("diff"), JVM_FLAGS + ["-Dzookeeper.enforceQuota=true"])
     yield java, py
     py.stop()
     java.stop()
