@@ -1279,3 +1279,18 @@ def test_ttl_requests_without_extended_types(java_available, tmp_path):
         p.close()
         py_server.stop()
         java_server.stop()
+
+
+def test_create_session_op_sent_by_a_client(pair):
+    """An established session sending the internal createSession op gets a
+    second connect response for its own session, and a zxid is used."""
+    outcomes = []
+    for ep in (pair.java, pair.py):
+        c = ep.client(1)
+        c.send_request(5, OpCode.createSession, struct.pack(">i", 5000))
+        frame = c.recv_frame()
+        version, timeout, session_id = struct.unpack(">iiq", frame[:16])
+        assert session_id == c.session_id
+        ping = ep.run(Step("req", 1, [Request(-2, OpCode.ping, b"", "ping")]))
+        outcomes.append((version, timeout, len(frame), frame[16:20], frame[-1:], ping))
+    assert outcomes[1] == outcomes[0]
