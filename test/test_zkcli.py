@@ -190,11 +190,9 @@ def run_zkcli(port: int, script: str) -> subprocess.CompletedProcess:
 
 def normalise(text: str, port: int) -> tuple[list[str], list[str]]:
     """(output lines, watch events) with times, session ids and the port masked.
-    Two lists are sorted, as their order is checked on its own in
-    test_differential_java.py: the ids under whoami's "Auth scheme: User"
-    (test_auth_ids_order) and getEphemerals' paths (test_ephemerals_order)."""
+    getEphemerals' paths are sorted, as their order is checked on its own in
+    test_differential_java.py::test_ephemerals_order."""
     lines, events = [], []
-    whoami = None  # where the whoami block being read starts in lines
     for line in text.splitlines():
         line = TIME.sub(r"\1 = <time>", line).replace(str(port), "<port>")
         line = SESSION_ID.sub("<session>", line)
@@ -205,12 +203,7 @@ def normalise(text: str, port: int) -> tuple[list[str], list[str]]:
         if WATCHED.fullmatch(line):
             events.append(line)
             continue
-        if whoami is not None and re.fullmatch(r"\w+: \S+", line):
-            lines.append(line)
-            lines[whoami:] = sorted(lines[whoami:])
-            continue
         lines.append(line)
-        whoami = len(lines) if line == "Auth scheme: User" else None
     return lines, events
 
 
