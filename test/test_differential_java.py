@@ -848,7 +848,8 @@ def wait_serving(port: int) -> None:
              what=f"the server on {port} to serve requests")
 
 
-def run_lockstep(java: Endpoint, py: Endpoint, steps_count: int, seed: int) -> int:
+def run_lockstep(java: Endpoint, py: Endpoint, steps_count: int, seed: int, restart=None) -> int:
+    """Run the script on both servers; ``restart`` is called half way."""
     script = Script(seed)
     history: list[str] = []
 
@@ -870,6 +871,8 @@ def run_lockstep(java: Endpoint, py: Endpoint, steps_count: int, seed: int) -> i
     for step in setup_steps():
         compare(step, -1)
     for index in range(steps_count):
+        if restart is not None and index == steps_count // 2:
+            restart()
         step = script.next_step()
         script.observe(step, compare(step, index))
     for step in dump_steps():
@@ -973,10 +976,19 @@ def unique(prefix: str) -> str:
 
 
 def test_random_requests_match_java(servers):
+    """The random run; half way both servers are stopped and started again on
+    their data directories, and the sessions re-attach as the script goes on."""
     java_server, py_server = servers
     java, py = Endpoint("java", java_server.port), Endpoint("py", py_server.port)
+
+    def restart() -> None:
+        for server in (java_server, py_server):
+            server.stop()
+            server.start()
+            wait_serving(server.port)
+
     try:
-        nodes = run_lockstep(java, py, STEPS, SEED)
+        nodes = run_lockstep(java, py, STEPS, SEED, restart)
     finally:
         java.close()
         py.close()
