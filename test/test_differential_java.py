@@ -51,6 +51,8 @@ import pytest
 from javaref import JavaZooKeeperServer, four_letter_word, wait_for
 from pyzkserver import PyZooKeeperServer
 from rawclient import RawClient, RequestWriter, decode_reply
+from pyzookeeper.server.persistence.FileTxnLog import FileTxnLog
+from pyzookeeper.txn.CloseSessionTxn import CloseSessionTxn
 from pyzookeeper.ZooDefs import OpCode
 
 SEED = int(os.environ.get("ZK_DIFF_SEED", "20240601"))
@@ -975,6 +977,26 @@ def unique(prefix: str) -> str:
     return f"/{prefix}-{os.urandom(4).hex()}"
 
 
+def logged_txns(data_dir, ep: Endpoint) -> list:
+    """The txn log a server wrote, normalised as replies are (times left out;
+    a closeSession's paths sorted, as their order is that of the ephemeral
+    nodes, see test_close_session_event_order)."""
+    out = []
+    itr = FileTxnLog(data_dir / "version-2").read(1)
+    try:
+        while itr.getHeader() is not None:
+            hdr, txn = itr.getHeader(), itr.getTxn()
+            if isinstance(txn, CloseSessionTxn) and txn.paths2Delete:
+                txn = CloseSessionTxn(sorted(txn.paths2Delete))
+            out.append((ep.zxid(hdr.zxid), hdr.cxid, ep.owner(hdr.clientId), op_name(hdr.type),
+                        txn.toString() if txn is not None else None))
+            if not itr.next():
+                break
+    finally:
+        itr.close()
+    return out
+
+
 def test_random_requests_match_java(servers):
     """The random run; half way both servers are stopped and started again on
     their data directories, and the sessions re-attach as the script goes on."""
@@ -993,6 +1015,11 @@ def test_random_requests_match_java(servers):
         java.close()
         py.close()
     assert nodes > 10
+    txns_java, txns_py = logged_txns(java_server.data_dir, java), logged_txns(py_server.data_dir, py)
+    assert len(txns_java) > STEPS // 3
+    for entry_java, entry_py in zip(txns_java, txns_py):
+        assert entry_py == entry_java, f"txn logs differ:\njava: {entry_java}\npy:   {entry_py}"
+    assert len(txns_py) == len(txns_java)
 
 
 # Single cases -----------------------------------------------------------------
