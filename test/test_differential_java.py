@@ -154,10 +154,11 @@ class Step:
 class Endpoint:
     """One server under test and the script's sessions on it."""
 
-    def __init__(self, name: str, port: int, keep_order: bool = False) -> None:
+    def __init__(self, name: str, port: int, keep_order: bool = False, auto_auth: bytes | None = None) -> None:
         self.name = name
         self.port = port
         self.keep_order = keep_order
+        self.auto_auth = auto_auth  # digest user:password each script session sends first
         self.clients: list[RawClient | None] = [None] * SESSIONS
         self.session_names: dict[int, str] = {}
         self.session_count = 0
@@ -223,7 +224,14 @@ class Endpoint:
     def open_session(self, slot: int) -> tuple:
         c, outcome = self._connect()
         self.clients[slot] = c
-        return outcome
+        return outcome + self._auto_auth(c)
+
+    def _auto_auth(self, c: RawClient | None) -> tuple:
+        if c is None or self.auto_auth is None:
+            return ()
+        c.send_request(-4, OpCode.auth, RequestWriter().int(0).string("digest").buffer(self.auto_auth).getvalue())
+        hdr, _ = c.read_message()
+        return ("auth", hdr.err)
 
     def reattach(self, slot: int) -> tuple:
         """Reconnect ``slot`` to its session, or to a new one when that is gone."""
@@ -235,7 +243,7 @@ class Endpoint:
             if c is not None:
                 c.session_id, c.passwd = old.session_id, old.passwd
                 self.clients[slot] = c
-                return ("reattached",) + outcome[1:]
+                return ("reattached",) + outcome[1:] + self._auto_auth(c)
             return outcome + self.open_session(slot)
         return self.open_session(slot)
 
@@ -1332,3 +1340,30 @@ def test_create_session_op_sent_by_a_client(pair):
         ping = ep.run(Step("req", 1, [Request(-2, OpCode.ping, b"", "ping")]))
         outcomes.append((version, timeout, len(frame), frame[16:20], frame[-1:], ping))
     assert outcomes[1] == outcomes[0]
+
+
+@pytest.mark.parametrize("flags", [
+    ["-Dzookeeper.skipACL=yes"],
+    ["-Dzookeeper.enforce.auth.enabled=true", "-Dzookeeper.enforce.auth.schemes=digest"],
+    ["-Dzookeeper.closeSessionTxn.enabled=false", "-Dzookeeper.digest.enabled=false"],
+], ids=["skipACL", "enforce-auth", "no-closeSessionTxn-no-digest"])
+def test_random_requests_under_other_settings(java_available, tmp_path, flags):
+    """A shorter random run on servers with settings that change how requests
+    are checked or logged. Where the servers demand digest auth, each session
+    sends one as it connects (the probes' sessions do not)."""
+    java_server, py_server = start_pair(tmp_path, JVM_FLAGS + flags)
+    auto_auth = b"bob:pw" if "-Dzookeeper.enforce.auth.enabled=true" in flags else None
+    java = Endpoint("java", java_server.port, auto_auth=auto_auth)
+    py = Endpoint("py", py_server.port, auto_auth=auto_auth)
+    try:
+        run_lockstep(java, py, 400, SEED + len(flags[0]))
+        if "-Dzookeeper.digest.enabled=false" not in flags:
+            return
+        txns_java, txns_py = logged_txns(java_server.data_dir, java), logged_txns(py_server.data_dir, py)
+        assert txns_py == txns_java
+        assert all(entry[4] is None for entry in txns_java if entry[3] == "closeSession")
+    finally:
+        java.close()
+        py.close()
+        py_server.stop()
+        java_server.stop()
