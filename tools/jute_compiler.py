@@ -219,6 +219,22 @@ def generate(rec: RecordDef, records: dict[str, RecordDef]) -> str:
         else:
             lines += gen_read(g[0], f"self.{g[0].name}", g[0].name, "        ", 1)
     lines += ["        a_.endRecord(tag)", ""]
+    values = ", ".join(f"self.{f.name}" for f in rec.fields) + ("," if len(rec.fields) == 1 else "")
+    others = ", ".join(f"other.{f.name}" for f in rec.fields) + ("," if len(rec.fields) == 1 else "")
+    lines += [
+        "    def _values(self) -> tuple:",
+        f"        return ({values})",
+        "",
+        "    def __eq__(self, other: object) -> bool:",
+        "        if other is self:",
+        "            return True",
+        "        if type(other) is not type(self):",
+        "            return NotImplemented",
+        f"        return ({values}) == ({others})",
+        "",
+        "    __hash__ = Record.__hash__",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -29,3 +29,15 @@ class ACL(Record):
         self.id = Id()
         a_.readRecord(self.id, "id")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.perms, self.id)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.perms, self.id) == (other.perms, other.id)
+
+    __hash__ = Record.__hash__

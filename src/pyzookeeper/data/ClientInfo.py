@@ -27,3 +27,15 @@ class ClientInfo(Record):
         self.authScheme = a_.readString("authScheme")
         self.user = a_.readString("user")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.authScheme, self.user)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.authScheme, self.user) == (other.authScheme, other.user)
+
+    __hash__ = Record.__hash__

@@ -27,3 +27,15 @@ class Id(Record):
         self.scheme = a_.readString("scheme")
         self.id = a_.readString("id")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.scheme, self.id)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.scheme, self.id) == (other.scheme, other.id)
+
+    __hash__ = Record.__hash__

@@ -38,3 +38,15 @@ class StatPersisted(Record):
         a_.startRecord(tag)
         (self.czxid, self.mzxid, self.ctime, self.mtime, self.version, self.cversion, self.aversion, self.ephemeralOwner, self.pzxid) = a_.readFixed(_FIXED0)
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.czxid, self.mzxid, self.ctime, self.mtime, self.version, self.cversion, self.aversion, self.ephemeralOwner, self.pzxid)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.czxid, self.mzxid, self.ctime, self.mtime, self.version, self.cversion, self.aversion, self.ephemeralOwner, self.pzxid) == (other.czxid, other.mzxid, other.ctime, other.mtime, other.version, other.cversion, other.aversion, other.ephemeralOwner, other.pzxid)
+
+    __hash__ = Record.__hash__

@@ -55,6 +55,10 @@ def _configured_limits() -> tuple[int, int]:
 
 
 maxBuffer, _extraMaxBuffer = _configured_limits()
+_defaultTotalBufferSize = min(maxBuffer + _extraMaxBuffer, 2**31 - 1)
+
+
+_new = object.__new__
 
 
 class _BinaryIndex(Index):
@@ -72,12 +76,15 @@ class BinaryInputArchive(InputArchive):
         maxBufferSize: int | None = None,
         extraMaxBufferSize: int | None = None,
     ) -> None:
-        if maxBufferSize is None:
-            maxBufferSize = maxBuffer
-        if extraMaxBufferSize is None:
-            extraMaxBufferSize = _extraMaxBuffer
-        self.totalBufferSize = min(maxBufferSize + extraMaxBufferSize, 2**31 - 1)
-        if isinstance(in_, (bytes, bytearray, memoryview)):
+        if maxBufferSize is None and extraMaxBufferSize is None:
+            self.totalBufferSize = _defaultTotalBufferSize
+        else:
+            if maxBufferSize is None:
+                maxBufferSize = maxBuffer
+            if extraMaxBufferSize is None:
+                extraMaxBufferSize = _extraMaxBuffer
+            self.totalBufferSize = min(maxBufferSize + extraMaxBufferSize, 2**31 - 1)
+        if type(in_) is bytes or isinstance(in_, (bytearray, memoryview)):
             self._buf = in_
             self._pos = 0
             self._end = len(in_)
@@ -91,6 +98,18 @@ class BinaryInputArchive(InputArchive):
     @staticmethod
     def getArchive(strm) -> "BinaryInputArchive":
         return BinaryInputArchive(strm)
+
+    @classmethod
+    def fromBytes(cls, data: bytes | bytearray | memoryview) -> "BinaryInputArchive":
+        """An archive over an in-memory buffer with the default limits, built
+        without the checks of the constructor (request bodies, per packet)."""
+        archive = _new(cls)
+        archive._buf = data
+        archive._pos = 0
+        archive._end = len(data)
+        archive._stream = None
+        archive.totalBufferSize = _defaultTotalBufferSize
+        return archive
 
     # -- Python-only accessors for buffer-backed archives --
     def position(self) -> int:

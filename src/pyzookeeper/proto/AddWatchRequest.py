@@ -27,3 +27,15 @@ class AddWatchRequest(Record):
         self.path = a_.readString("path")
         self.mode = a_.readInt("mode")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path, self.mode)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path, self.mode) == (other.path, other.mode)
+
+    __hash__ = Record.__hash__

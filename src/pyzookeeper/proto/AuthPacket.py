@@ -30,3 +30,15 @@ class AuthPacket(Record):
         self.scheme = a_.readString("scheme")
         self.auth = a_.readBuffer("auth")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.type, self.scheme, self.auth)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.type, self.scheme, self.auth) == (other.type, other.scheme, other.auth)
+
+    __hash__ = Record.__hash__

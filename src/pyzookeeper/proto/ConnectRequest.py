@@ -36,3 +36,15 @@ class ConnectRequest(Record):
         (self.protocolVersion, self.lastZxidSeen, self.timeOut, self.sessionId) = a_.readFixed(_FIXED0)
         self.passwd = a_.readBuffer("passwd")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.protocolVersion, self.lastZxidSeen, self.timeOut, self.sessionId, self.passwd)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.protocolVersion, self.lastZxidSeen, self.timeOut, self.sessionId, self.passwd) == (other.protocolVersion, other.lastZxidSeen, other.timeOut, other.sessionId, other.passwd)
+
+    __hash__ = Record.__hash__

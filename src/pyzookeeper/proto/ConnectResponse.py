@@ -35,3 +35,15 @@ class ConnectResponse(Record):
         (self.protocolVersion, self.timeOut, self.sessionId) = a_.readFixed(_FIXED0)
         self.passwd = a_.readBuffer("passwd")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.protocolVersion, self.timeOut, self.sessionId, self.passwd)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.protocolVersion, self.timeOut, self.sessionId, self.passwd) == (other.protocolVersion, other.timeOut, other.sessionId, other.passwd)
+
+    __hash__ = Record.__hash__

@@ -29,3 +29,15 @@ class Create2Response(Record):
         self.stat = Stat()
         a_.readRecord(self.stat, "stat")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path, self.stat)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path, self.stat) == (other.path, other.stat)
+
+    __hash__ = Record.__hash__

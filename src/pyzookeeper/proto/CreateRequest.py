@@ -48,3 +48,15 @@ class CreateRequest(Record):
         a_.endVector("acl")
         self.flags = a_.readInt("flags")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path, self.data, self.acl, self.flags)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path, self.data, self.acl, self.flags) == (other.path, other.data, other.acl, other.flags)
+
+    __hash__ = Record.__hash__

@@ -55,3 +55,15 @@ class CreateTTLRequest(Record):
         a_.endVector("acl")
         (self.flags, self.ttl) = a_.readFixed(_FIXED0)
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path, self.data, self.acl, self.flags, self.ttl)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path, self.data, self.acl, self.flags, self.ttl) == (other.path, other.data, other.acl, other.flags, other.ttl)
+
+    __hash__ = Record.__hash__

@@ -26,3 +26,15 @@ class ExistsResponse(Record):
         self.stat = Stat()
         a_.readRecord(self.stat, "stat")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.stat,)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.stat,) == (other.stat,)
+
+    __hash__ = Record.__hash__

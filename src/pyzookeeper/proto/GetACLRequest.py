@@ -24,3 +24,15 @@ class GetACLRequest(Record):
         a_.startRecord(tag)
         self.path = a_.readString("path")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path,)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path,) == (other.path,)
+
+    __hash__ = Record.__hash__

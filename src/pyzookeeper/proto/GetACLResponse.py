@@ -44,3 +44,15 @@ class GetACLResponse(Record):
         self.stat = Stat()
         a_.readRecord(self.stat, "stat")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.acl, self.stat)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.acl, self.stat) == (other.acl, other.stat)
+
+    __hash__ = Record.__hash__

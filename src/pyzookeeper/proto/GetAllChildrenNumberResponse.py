@@ -24,3 +24,15 @@ class GetAllChildrenNumberResponse(Record):
         a_.startRecord(tag)
         self.totalNumber = a_.readInt("totalNumber")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.totalNumber,)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.totalNumber,) == (other.totalNumber,)
+
+    __hash__ = Record.__hash__

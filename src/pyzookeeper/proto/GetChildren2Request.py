@@ -27,3 +27,15 @@ class GetChildren2Request(Record):
         self.path = a_.readString("path")
         self.watch = a_.readBool("watch")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path, self.watch)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path, self.watch) == (other.path, other.watch)
+
+    __hash__ = Record.__hash__

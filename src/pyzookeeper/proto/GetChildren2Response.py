@@ -42,3 +42,15 @@ class GetChildren2Response(Record):
         self.stat = Stat()
         a_.readRecord(self.stat, "stat")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.children, self.stat)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.children, self.stat) == (other.children, other.stat)
+
+    __hash__ = Record.__hash__

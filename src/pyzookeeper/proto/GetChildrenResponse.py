@@ -37,3 +37,15 @@ class GetChildrenResponse(Record):
             self.children = None
         a_.endVector("children")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.children,)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.children,) == (other.children,)
+
+    __hash__ = Record.__hash__

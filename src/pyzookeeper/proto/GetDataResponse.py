@@ -29,3 +29,15 @@ class GetDataResponse(Record):
         self.stat = Stat()
         a_.readRecord(self.stat, "stat")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.data, self.stat)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.data, self.stat) == (other.data, other.stat)
+
+    __hash__ = Record.__hash__

@@ -24,3 +24,15 @@ class GetEphemeralsRequest(Record):
         a_.startRecord(tag)
         self.prefixPath = a_.readString("prefixPath")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.prefixPath,)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.prefixPath,) == (other.prefixPath,)
+
+    __hash__ = Record.__hash__

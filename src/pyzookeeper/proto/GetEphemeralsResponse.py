@@ -37,3 +37,15 @@ class GetEphemeralsResponse(Record):
             self.ephemerals = None
         a_.endVector("ephemerals")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.ephemerals,)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.ephemerals,) == (other.ephemerals,)
+
+    __hash__ = Record.__hash__

@@ -24,3 +24,15 @@ class GetMaxChildrenResponse(Record):
         a_.startRecord(tag)
         self.max = a_.readInt("max")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.max,)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.max,) == (other.max,)
+
+    __hash__ = Record.__hash__

@@ -32,3 +32,15 @@ class MultiHeader(Record):
         a_.startRecord(tag)
         (self.type, self.done, self.err) = a_.readFixed(_FIXED0)
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.type, self.done, self.err)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.type, self.done, self.err) == (other.type, other.done, other.err)
+
+    __hash__ = Record.__hash__

@@ -33,3 +33,15 @@ class ReconfigRequest(Record):
         self.newMembers = a_.readString("newMembers")
         self.curConfigId = a_.readLong("curConfigId")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.joiningServers, self.leavingServers, self.newMembers, self.curConfigId)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.joiningServers, self.leavingServers, self.newMembers, self.curConfigId) == (other.joiningServers, other.leavingServers, other.newMembers, other.curConfigId)
+
+    __hash__ = Record.__hash__

@@ -27,3 +27,15 @@ class RemoveWatchesRequest(Record):
         self.path = a_.readString("path")
         self.type = a_.readInt("type")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path, self.type)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path, self.type) == (other.path, other.type)
+
+    __hash__ = Record.__hash__

@@ -32,3 +32,15 @@ class ReplyHeader(Record):
         a_.startRecord(tag)
         (self.xid, self.zxid, self.err) = a_.readFixed(_FIXED0)
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.xid, self.zxid, self.err)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.xid, self.zxid, self.err) == (other.xid, other.zxid, other.err)
+
+    __hash__ = Record.__hash__

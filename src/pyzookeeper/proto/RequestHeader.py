@@ -31,3 +31,15 @@ class RequestHeader(Record):
         a_.startRecord(tag)
         (self.xid, self.type) = a_.readFixed(_FIXED0)
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.xid, self.type)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.xid, self.type) == (other.xid, other.type)
+
+    __hash__ = Record.__hash__

@@ -30,3 +30,15 @@ class SetDataRequest(Record):
         self.data = a_.readBuffer("data")
         self.version = a_.readInt("version")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path, self.data, self.version)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path, self.data, self.version) == (other.path, other.data, other.version)
+
+    __hash__ = Record.__hash__

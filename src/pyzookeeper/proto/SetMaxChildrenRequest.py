@@ -27,3 +27,15 @@ class SetMaxChildrenRequest(Record):
         self.path = a_.readString("path")
         self.max = a_.readInt("max")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path, self.max)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path, self.max) == (other.path, other.max)
+
+    __hash__ = Record.__hash__

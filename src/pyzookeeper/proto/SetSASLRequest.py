@@ -24,3 +24,15 @@ class SetSASLRequest(Record):
         a_.startRecord(tag)
         self.token = a_.readBuffer("token")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.token,)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.token,) == (other.token,)
+
+    __hash__ = Record.__hash__

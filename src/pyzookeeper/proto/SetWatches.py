@@ -72,3 +72,15 @@ class SetWatches(Record):
             self.childWatches = None
         a_.endVector("childWatches")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.relativeZxid, self.dataWatches, self.existWatches, self.childWatches)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.relativeZxid, self.dataWatches, self.existWatches, self.childWatches) == (other.relativeZxid, other.dataWatches, other.existWatches, other.childWatches)
+
+    __hash__ = Record.__hash__

@@ -104,3 +104,15 @@ class SetWatches2(Record):
             self.persistentRecursiveWatches = None
         a_.endVector("persistentRecursiveWatches")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.relativeZxid, self.dataWatches, self.existWatches, self.childWatches, self.persistentWatches, self.persistentRecursiveWatches)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.relativeZxid, self.dataWatches, self.existWatches, self.childWatches, self.persistentWatches, self.persistentRecursiveWatches) == (other.relativeZxid, other.dataWatches, other.existWatches, other.childWatches, other.persistentWatches, other.persistentRecursiveWatches)
+
+    __hash__ = Record.__hash__

@@ -34,3 +34,15 @@ class WatcherEvent(Record):
         (self.type, self.state) = a_.readFixed(_FIXED0)
         self.path = a_.readString("path")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.type, self.state, self.path)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.type, self.state, self.path) == (other.type, other.state, other.path)
+
+    __hash__ = Record.__hash__

@@ -39,3 +39,15 @@ class WhoAmIResponse(Record):
             self.clientInfo = None
         a_.endVector("clientInfo")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.clientInfo,)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.clientInfo,) == (other.clientInfo,)
+
+    __hash__ = Record.__hash__

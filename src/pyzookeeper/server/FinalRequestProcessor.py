@@ -61,7 +61,7 @@ PING_XID = -2  # ClientCnxn.PING_XID
 
 def byteBuffer2Record(bb: bytes, record):
     """ByteBufferInputStream.byteBuffer2Record: decode a request body."""
-    record.deserialize(BinaryInputArchive(bb), "request")
+    record.deserialize(BinaryInputArchive.fromBytes(bb), "request")
     return record
 
 

@@ -82,6 +82,7 @@ DEFAULT_STARTING_BUFFER_SIZE = 1024
 superSecret = 0xB3415C00
 
 _INT = struct.Struct(">i")
+_REQUEST_HEADER = struct.Struct(">ii")
 _MASK48 = (1 << 48) - 1
 
 
@@ -906,9 +907,10 @@ class ZooKeeperServer(SessionExpirer, ServerStats.Provider):
             metrics.CONNECTION_REVALIDATE_COUNT.add(1)
 
     def processPacket(self, cnxn, incomingBuffer: bytes) -> None:
-        bia = BinaryInputArchive(incomingBuffer)
-        h = RequestHeader()
-        h.deserialize(bia, "header")
+        # RequestHeader.deserialize inlined: one struct call per packet
+        if len(incomingBuffer) < 8:
+            raise EOFError()
+        h = RequestHeader(*_REQUEST_HEADER.unpack_from(incomingBuffer))
         # the server handles at most globalOutstandingLimit requests at once
         cnxn.incrOutstandingAndCheckThrottle(h)
         body = incomingBuffer[8:]

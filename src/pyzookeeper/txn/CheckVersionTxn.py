@@ -27,3 +27,15 @@ class CheckVersionTxn(Record):
         self.path = a_.readString("path")
         self.version = a_.readInt("version")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path, self.version)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path, self.version) == (other.path, other.version)
+
+    __hash__ = Record.__hash__

@@ -37,3 +37,15 @@ class CloseSessionTxn(Record):
             self.paths2Delete = None
         a_.endVector("paths2Delete")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.paths2Delete,)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.paths2Delete,) == (other.paths2Delete,)
+
+    __hash__ = Record.__hash__

@@ -48,3 +48,15 @@ class CreateContainerTxn(Record):
         a_.endVector("acl")
         self.parentCVersion = a_.readInt("parentCVersion")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path, self.data, self.acl, self.parentCVersion)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path, self.data, self.acl, self.parentCVersion) == (other.path, other.data, other.acl, other.parentCVersion)
+
+    __hash__ = Record.__hash__

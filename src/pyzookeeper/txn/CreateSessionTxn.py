@@ -24,3 +24,15 @@ class CreateSessionTxn(Record):
         a_.startRecord(tag)
         self.timeOut = a_.readInt("timeOut")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.timeOut,)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.timeOut,) == (other.timeOut,)
+
+    __hash__ = Record.__hash__

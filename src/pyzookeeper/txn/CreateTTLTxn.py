@@ -55,3 +55,15 @@ class CreateTTLTxn(Record):
         a_.endVector("acl")
         (self.parentCVersion, self.ttl) = a_.readFixed(_FIXED0)
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path, self.data, self.acl, self.parentCVersion, self.ttl)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path, self.data, self.acl, self.parentCVersion, self.ttl) == (other.path, other.data, other.acl, other.parentCVersion, other.ttl)
+
+    __hash__ = Record.__hash__

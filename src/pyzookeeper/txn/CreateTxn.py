@@ -55,3 +55,15 @@ class CreateTxn(Record):
         a_.endVector("acl")
         (self.ephemeral, self.parentCVersion) = a_.readFixed(_FIXED0)
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path, self.data, self.acl, self.ephemeral, self.parentCVersion)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path, self.data, self.acl, self.ephemeral, self.parentCVersion) == (other.path, other.data, other.acl, other.ephemeral, other.parentCVersion)
+
+    __hash__ = Record.__hash__

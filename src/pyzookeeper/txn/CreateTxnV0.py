@@ -48,3 +48,15 @@ class CreateTxnV0(Record):
         a_.endVector("acl")
         self.ephemeral = a_.readBool("ephemeral")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path, self.data, self.acl, self.ephemeral)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path, self.data, self.acl, self.ephemeral) == (other.path, other.data, other.acl, other.ephemeral)
+
+    __hash__ = Record.__hash__

@@ -24,3 +24,15 @@ class ErrorTxn(Record):
         a_.startRecord(tag)
         self.err = a_.readInt("err")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.err,)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.err,) == (other.err,)
+
+    __hash__ = Record.__hash__

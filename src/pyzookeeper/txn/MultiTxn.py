@@ -39,3 +39,15 @@ class MultiTxn(Record):
             self.txns = None
         a_.endVector("txns")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.txns,)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.txns,) == (other.txns,)
+
+    __hash__ = Record.__hash__

@@ -45,3 +45,15 @@ class SetACLTxn(Record):
         a_.endVector("acl")
         self.version = a_.readInt("version")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.path, self.acl, self.version)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.path, self.acl, self.version) == (other.path, other.acl, other.version)
+
+    __hash__ = Record.__hash__

@@ -27,3 +27,15 @@ class Txn(Record):
         self.type = a_.readInt("type")
         self.data = a_.readBuffer("data")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.type, self.data)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.type, self.data) == (other.type, other.data)
+
+    __hash__ = Record.__hash__

@@ -31,3 +31,15 @@ class TxnDigest(Record):
         a_.startRecord(tag)
         (self.version, self.treeDigest) = a_.readFixed(_FIXED0)
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.version, self.treeDigest)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.version, self.treeDigest) == (other.version, other.treeDigest)
+
+    __hash__ = Record.__hash__

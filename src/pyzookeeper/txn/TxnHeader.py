@@ -34,3 +34,15 @@ class TxnHeader(Record):
         a_.startRecord(tag)
         (self.clientId, self.cxid, self.zxid, self.time, self.type) = a_.readFixed(_FIXED0)
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.clientId, self.cxid, self.zxid, self.time, self.type)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.clientId, self.cxid, self.zxid, self.time, self.type) == (other.clientId, other.cxid, other.zxid, other.time, other.type)
+
+    __hash__ = Record.__hash__

@@ -32,3 +32,15 @@ class FileHeader(Record):
         a_.startRecord(tag)
         (self.magic, self.version, self.dbid) = a_.readFixed(_FIXED0)
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.magic, self.version, self.dbid)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.magic, self.version, self.dbid) == (other.magic, other.version, other.dbid)
+
+    __hash__ = Record.__hash__

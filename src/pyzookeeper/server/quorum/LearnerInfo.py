@@ -32,3 +32,15 @@ class LearnerInfo(Record):
         a_.startRecord(tag)
         (self.serverid, self.protocolVersion, self.configVersion) = a_.readFixed(_FIXED0)
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.serverid, self.protocolVersion, self.configVersion)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.serverid, self.protocolVersion, self.configVersion) == (other.serverid, other.protocolVersion, other.configVersion)
+
+    __hash__ = Record.__hash__

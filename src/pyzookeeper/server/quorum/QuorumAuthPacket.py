@@ -34,3 +34,15 @@ class QuorumAuthPacket(Record):
         (self.magic, self.status) = a_.readFixed(_FIXED0)
         self.token = a_.readBuffer("token")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.magic, self.status, self.token)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.magic, self.status, self.token) == (other.magic, other.status, other.token)
+
+    __hash__ = Record.__hash__

@@ -52,3 +52,15 @@ class QuorumPacket(Record):
             self.authinfo = None
         a_.endVector("authinfo")
         a_.endRecord(tag)
+
+    def _values(self) -> tuple:
+        return (self.type, self.zxid, self.data, self.authinfo)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.type, self.zxid, self.data, self.authinfo) == (other.type, other.zxid, other.data, other.authinfo)
+
+    __hash__ = Record.__hash__
