@@ -114,27 +114,25 @@ def test_sessions_block_round_trip():
 
 def test_serialize_request():
     Util = pytest.importorskip("pyzookeeper.server.persistence.Util")
-
-    class Request:
-        def __init__(self, hdr, txn, digest):
-            self.hdr, self.txn, self.digest = hdr, txn, digest
-
-        def getHdr(self):
-            return self.hdr
-
-        def getTxn(self):
-            return self.txn
-
-        def getTxnDigest(self):
-            return self.digest
+    from pyzookeeper.server.Request import Request
 
     hdr = TxnHeader(5, 6, 7, 1000, OpCode.setData)
     txn = SetDataTxn("/a", b"v", 2)
     assert SerializeUtils.serializeRequest(None) is None
-    assert SerializeUtils.serializeRequest(Request(None, txn, None)) is None
-    data = SerializeUtils.serializeRequest(Request(hdr, txn, TxnDigest(2, 9)))
+    noHeader = Request.fromTxn(5, 6, OpCode.setData, None, txn, 7)
+    assert SerializeUtils.serializeRequest(noHeader) is None
+    request = Request.fromTxn(5, 6, OpCode.setData, hdr, txn, 7)
+    request.setTxnDigest(TxnDigest(2, 9))
+    data = SerializeUtils.serializeRequest(request)
     assert data == entry(hdr, txn, TxnDigest(2, 9)) == Util.marshallTxnEntry(hdr, txn, TxnDigest(2, 9))
     assert SerializeUtils.SerializeUtils.deserializeTxn(data).getTxn() == txn
+    # serialized once, then kept for the log, the proposal and the committed log
+    assert SerializeUtils.serializeRequest(request) is data
+    # a new txn or digest is serialized again
+    request.setTxnDigest(TxnDigest(2, 10))
+    assert SerializeUtils.serializeRequest(request) == entry(hdr, txn, TxnDigest(2, 10))
+    request.setTxn(SetDataTxn("/b", b"w", 3))
+    assert SerializeUtils.serializeRequest(request) == entry(hdr, SetDataTxn("/b", b"w", 3), TxnDigest(2, 10))
 
 
 @pytest.mark.java

@@ -12,6 +12,7 @@ import struct
 from pyzookeeper import system_properties
 from pyzookeeper.common import Time
 from pyzookeeper.ZooDefs import OpCode
+from pyzookeeper.server.persistence.Util import marshallTxnEntry
 
 _INT = struct.Struct(">i")
 
@@ -60,7 +61,7 @@ class Request:
         "sessionId", "cxid", "type", "request", "cnxn", "_hdr", "_txn", "zxid", "authInfo",
         "createTime", "prepQueueStartTime", "prepStartTime", "commitProcQueueStartTime",
         "commitRecvTime", "syncQueueStartTime", "requestThrottleQueueTime", "_owner", "_e", "qv",
-        "_txnDigest", "_isThrottledFlag", "_isLocalSession", "_largeRequestSize",
+        "_txnDigest", "_isThrottledFlag", "_isLocalSession", "_largeRequestSize", "_serializeData",
     )
 
     staleConnectionCheck = system_properties.getProperty(
@@ -95,6 +96,7 @@ class Request:
         self._isThrottledFlag = False
         self._isLocalSession = False
         self._largeRequestSize = -1
+        self._serializeData = None
 
     @classmethod
     def fromTxn(cls, sessionId: int, xid: int, type: int, hdr, txn, zxid: int) -> "Request":
@@ -137,12 +139,14 @@ class Request:
 
     def setHdr(self, hdr) -> None:
         self._hdr = hdr
+        self._serializeData = None
 
     def getTxn(self):
         return self._txn
 
     def setTxn(self, txn) -> None:
         self._txn = txn
+        self._serializeData = None
 
     def getConnection(self):
         return self.cnxn
@@ -222,6 +226,17 @@ class Request:
 
     def setTxnDigest(self, txnDigest) -> None:
         self._txnDigest = txnDigest
+        self._serializeData = None
+
+    def getSerializeData(self) -> bytes | None:
+        """The txn as the log holds it (header, body, digest), or None without a
+        header. Serialized once and kept for the log, the proposal and the
+        committed-proposal window, where 3.8 serializes it for each (later
+        Java versions keep it the same way)."""
+        data = self._serializeData
+        if data is None and self._hdr is not None:
+            data = self._serializeData = marshallTxnEntry(self._hdr, self._txn, self._txnDigest)
+        return data
 
     def isFromLearner(self) -> bool:
         from pyzookeeper.server.quorum.LearnerHandler import LearnerHandler

@@ -133,8 +133,9 @@ class FileTxnLog(TxnLog):
             for log in self.streamsToFlush:
                 log.close()
 
-    def append(self, hdr, txn=None, digest=None) -> bool:
-        """Buffer one txn; nothing reaches the disk before ``commit``."""
+    def append(self, hdr, txn=None, digest=None, txnBytes: bytes | None = None) -> bool:
+        """Buffer one txn; nothing reaches the disk before ``commit``. ``txnBytes``
+        are the entry's serialized bytes when the caller already has them."""
         with self._lock:
             if hdr is None:
                 return False
@@ -148,7 +149,7 @@ class FileTxnLog(TxnLog):
                 logStream = self._createLogFile(zxid)
             if self._position + 4096 >= self.filePadding.currentSize:
                 self.filePadding.padFile(self.fos.fileno(), self._position)
-            buf = Util.marshallTxnEntry(hdr, txn, digest)
+            buf = txnBytes if txnBytes is not None else Util.marshallTxnEntry(hdr, txn, digest)
             if not buf:
                 raise IOError("Faulty serialization for header and txn")
             size = len(buf)

@@ -276,7 +276,7 @@ class FileTxnSnapLog:
 
     def append(self, si) -> bool:
         """Buffer the txn of request ``si`` in the log."""
-        return self.txnLog.append(si.getHdr(), si.getTxn(), si.getTxnDigest())
+        return self.txnLog.append(si.getHdr(), si.getTxn(), si.getTxnDigest(), txnBytes=si.getSerializeData())
 
     def commit(self) -> None:
         self.txnLog.commit()

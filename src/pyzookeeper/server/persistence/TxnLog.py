@@ -50,7 +50,7 @@ class TxnLog(ABC):
         ...
 
     @abstractmethod
-    def append(self, hdr, r, digest=None) -> bool:
+    def append(self, hdr, r, digest=None, txnBytes: bytes | None = None) -> bool:
         ...
 
     @abstractmethod

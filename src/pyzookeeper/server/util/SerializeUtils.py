@@ -128,10 +128,8 @@ def serializeRequest(request) -> bytes | None:
     """The log-entry bytes of a request's txn (header, body, digest), or None."""
     if request is None or request.getHdr() is None:
         return None
-    from pyzookeeper.server.persistence import Util
-
     try:
-        return Util.marshallTxnEntry(request.getHdr(), request.getTxn(), request.getTxnDigest())
+        return request.getSerializeData()
     except OSError:
         LOG.error("This really should be impossible", exc_info=True)
         return bytes(32)
