@@ -281,7 +281,7 @@ class PrepRequestProcessor(ZooKeeperCriticalThread, RequestProcessor):
         elif type == OpCode.closeSession:
             startTime = Time.currentElapsedTime()
             with zks.outstandingChangesLock:
-                es = set(zks.getZKDatabase().getEphemerals(request.sessionId))
+                es = zks.getZKDatabase().getEphemerals(request.sessionId)
                 for c in zks.outstandingChanges:
                     if c.stat is None:
                         es.discard(c.path)
