@@ -14,6 +14,12 @@ under the test's temporary directory. A peer's kind is one of
         modes = ens.wait_for_modes()          # {1: "follower", 2: "follower", 3: "leader"}
         ens.peer(3).kill9()
 
+With ``dynamic_config=True`` each peer starts from a static ``zoo.cfg`` that
+names a dynamic file ``zoo.cfg.dynamic`` holding the ``server.N`` lines (with
+client addresses), the split layout of dynamic reconfiguration; a peer's
+configuration files are then the server's to rewrite, and ``start(keep_config=True)``
+restarts it from what it wrote. ``add_peer`` makes a joiner for a reconfig.
+
 All ports are free loopback ports; every process is stopped (SIGKILL if it
 does not stop) when the ensemble is left.
 """
@@ -70,8 +76,24 @@ class Peer:
     # -- configuration ------------------------------------------------------------------------
 
     def server_line(self) -> str:
+        if self.ensemble.dynamic_config:
+            return f"server.{self.sid}={self.server_spec()}"
         role = ":observer" if self.observer else ""
         return f"server.{self.sid}=127.0.0.1:{self.quorum_port}:{self.election_port}{role}"
+
+    def server_spec(self, role: str | None = None) -> str:
+        """The ``server.N`` value with role and client address, as a reconfig names a server."""
+        role = role or ("observer" if self.observer else "participant")
+        return f"127.0.0.1:{self.quorum_port}:{self.election_port}:{role};127.0.0.1:{self.client_port}"
+
+    @property
+    def dynamic_cfg_path(self) -> Path:
+        """The dynamic file a ``dynamic_config`` peer starts from."""
+        return self.workdir / "zoo.cfg.dynamic"
+
+    def config_files(self) -> dict[str, str]:
+        """Name -> text of every ``zoo.cfg*`` file in the peer's directory."""
+        return {f.name: f.read_text() for f in sorted(self.workdir.glob("zoo.cfg*")) if f.is_file()}
 
     def config_text(self) -> str:
         ens = self.ensemble
@@ -86,17 +108,27 @@ class Peer:
             "4lw.commands.whitelist": "*",
             "maxClientCnxns": "0",
         }
-        if self.observer:
+        if ens.dynamic_config:
+            del cfg["clientPort"], cfg["clientPortAddress"]
+        elif self.observer:
             cfg["peerType"] = "observer"
         cfg.update({k: str(v) for k, v in ens.extra_cfg.items()})
         cfg.update({k: str(v) for k, v in self.extra_cfg.items()})
         lines = [f"{k}={v}\n" for k, v in cfg.items()]
-        lines += [p.server_line() + "\n" for p in ens.peers.values()]
+        if ens.dynamic_config:
+            lines.append(f"dynamicConfigFile={self.dynamic_cfg_path}\n")
+        else:
+            lines += [p.server_line() + "\n" for p in ens.peers.values()]
         return "".join(lines)
+
+    def dynamic_config_text(self) -> str:
+        return "".join(p.server_line() + "\n" for p in self.ensemble.peers.values())
 
     def write_config(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.cfg_path.write_text(self.config_text())
+        if self.ensemble.dynamic_config:
+            self.dynamic_cfg_path.write_text(self.dynamic_config_text())
         (self.data_dir / "myid").write_text(f"{self.sid}\n")
 
     # -- process ------------------------------------------------------------------------------
@@ -119,11 +151,13 @@ class Peer:
             return [sys.executable, "-m", "pyzookeeper.server.quorum.QuorumPeerMain", str(self.cfg_path)], env
         return [sys.executable, str(TEST_DIR / "election_peer.py"), str(self.cfg_path)], env
 
-    def start(self) -> Peer:
-        """Start the process (without waiting for it to serve)."""
+    def start(self, keep_config: bool = False) -> Peer:
+        """Start the process (without waiting for it to serve); with ``keep_config``
+        from the configuration files as they are (a restart after a reconfig)."""
         if self.proc is not None and self.proc.poll() is None:
             raise RuntimeError(f"peer {self.sid} is already running")
-        self.write_config()
+        if not keep_config or not self.cfg_path.exists():
+            self.write_config()
         cmd, env = self.command()
         with open(self.log_path, "ab") as log:
             log.write(f"==== start {' '.join(cmd)}\n".encode())
@@ -208,10 +242,12 @@ class Ensemble:
 
     def __init__(self, root: Path, kinds: list[str] | str, observers: tuple[int, ...] = (),
                  tick_time: int = 500, init_limit: int = 10, sync_limit: int = 5,
-                 extra_cfg: dict | None = None, jvm_flags: list[str] | None = None) -> None:
+                 extra_cfg: dict | None = None, jvm_flags: list[str] | None = None,
+                 dynamic_config: bool = False) -> None:
         if isinstance(kinds, str):
             kinds = [kinds]
         self.root = Path(root)
+        self.dynamic_config = dynamic_config
         self.tick_time = tick_time
         self.init_limit = init_limit
         self.sync_limit = sync_limit
@@ -232,9 +268,16 @@ class Ensemble:
     def connect_string(self) -> str:
         return ",".join(p.hosts for p in self.peers.values())
 
-    def start(self, sids=None) -> Ensemble:
+    def add_peer(self, kind: str, observer: bool = False) -> Peer:
+        """A new peer (the next sid), not started: a joiner for a reconfig. Its
+        configuration lists every peer of the ensemble as it stands, itself included."""
+        sid = max(self.peers, default=0) + 1
+        self.peers[sid] = Peer(self, sid, kind, observer=observer)
+        return self.peers[sid]
+
+    def start(self, sids=None, keep_config: bool = False) -> Ensemble:
         for sid in (sids if sids is not None else list(self.peers)):
-            self.peers[sid].start()
+            self.peers[sid].start(keep_config=keep_config)
         return self
 
     def stop(self) -> None:
