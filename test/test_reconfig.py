@@ -422,6 +422,44 @@ def test_mixed_ensemble_reconfigures_across_kinds(tmp_path):
         assert kept == set(static[2].splitlines())
 
 
+@java
+@pytest.mark.parametrize("kinds", [["java", "py", "java"], ["py", "java", "py"]], ids=["python-leader", "java-leader"])
+def test_uncommitted_reconfig_completes_after_restart(tmp_path, kinds):
+    """The leader (peer 2) proposes a reconfig that neither follower sees (both
+    stopped) and every peer is killed: the proposal survives in the leader's
+    log and its ``zoo.cfg.dynamic.next``. Restarted (2 first: its zxid is the
+    highest, it leads again), the leader completes the reconfig through
+    NEWLEADER, and the followers of the other kind install it."""
+    with Ensemble(tmp_path, kinds, extra_cfg=RECONFIG_CFG, dynamic_config=True) as ens, Clients(ens) as clients:
+        leader = ens.peer(2)
+        ens.start([1, 2])
+        assert ens.wait_for_modes() == {1: "follower", 2: "leader"}
+        ens.start([3])
+        assert ens.wait_for_modes() == {1: "follower", 2: "leader", 3: "follower"}
+        wait_settled(ens, clients, clients.config(2), [1, 2, 3])
+
+        for sid in (1, 3):
+            ens.peer(sid).sigstop()
+        clients.on(2).reconfig_async(None, "3", None, -1)
+        proposed = wait_for(lambda: leader.config_files().get("zoo.cfg.dynamic.next"), what="the proposal on disk")
+        for peer in ens:
+            peer.kill9()
+        clients.close()
+        version = version_of(proposed.encode())
+        assert proposed == "\n".join([f"server.{sid}={ens.peer(sid).server_spec()}" for sid in (1, 2)]
+                                     + [f"version={version:x}"])
+
+        ens.start([2, 1], keep_config=True)
+        assert ens.wait_for_modes() == {1: "follower", 2: "leader"}
+        ens.start([3], keep_config=True)
+        assert ens.wait_for_modes() == {1: "follower", 2: "leader", 3: "follower"}
+        wait_settled(ens, clients, proposed.encode(), [1, 2, 3])
+        assert wait_for(lambda: mntr(leader).get("zk_synced_non_voting_followers") == "1",
+                        what="peer 3 a non-voting follower")
+        assert_same_files_everywhere(ens, [1, 2, 3], version)
+        write_through_each_and_read_everywhere(clients, [1, 2, 3], "completed")
+
+
 # -- refusals --------------------------------------------------------------------------------------
 
 
