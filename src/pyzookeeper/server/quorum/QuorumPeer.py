@@ -482,13 +482,13 @@ class QuorumPeer(ZooKeeperThread, QuorumStats.Provider):
     def getSyncEnabled(self) -> bool:
         """``zookeeper.observer.syncEnabled`` wins over the configured value."""
         if system_properties.getProperty(self.SYNC_ENABLED) is not None:
-            LOG.info("%s=%s", self.SYNC_ENABLED, system_properties.getBoolean(self.SYNC_ENABLED))
+            LOG.info("%s=%s", self.SYNC_ENABLED, _java_bool(system_properties.getBoolean(self.SYNC_ENABLED)))
             return system_properties.getBoolean(self.SYNC_ENABLED)
         return self.syncEnabled
 
     def setSyncEnabled(self, syncEnabled: bool) -> None:
         self.syncEnabled = syncEnabled
-        LOG.info("%s set to %s", self.SYNC_ENABLED, syncEnabled)
+        LOG.info("%s set to %s", self.SYNC_ENABLED, _java_bool(syncEnabled))
 
     def getQuorumListenOnAllIPs(self) -> bool:
         return self.quorumListenOnAllIPs
