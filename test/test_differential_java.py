@@ -29,7 +29,8 @@ on a node the caller may not read, create2/createContainer ops and invalid
 create modes inside a multi. So are the requests that differ because of code
 outside the request pipeline (null paths on reads and watch requests, relative
 paths in checkWatches, the order of auth ids, of children and of a closed
-session's ephemeral nodes): strict xfails that name that code. The random run
+session's ephemeral nodes); those still differing are strict xfails that name
+that code. The random run
 keeps every node outside ``/s`` readable by every session and neither asks
 ``exists`` nor sets a watch under ``/s``.
 
@@ -1205,8 +1206,6 @@ def test_auth_acl_expansion_order(ordered_pair):
     ordered_pair.same(2, OpCode.getACL, W().string(base).getvalue())
 
 
-@pytest.mark.xfail(strict=True, reason="DataNode keeps children in a Python set; Java returns them in the order "
-                                       "of its HashSet<String>")
 def test_children_order(ordered_pair):
     base = unique("co")
     ordered_pair.create(0, base)
@@ -1215,8 +1214,6 @@ def test_children_order(ordered_pair):
     ordered_pair.same(1, OpCode.getChildren, W().string(base).bool(False).getvalue())
 
 
-@pytest.mark.xfail(strict=True, reason="DataTree.getEphemerals gives a Python set, so a closed session's nodes "
-                                       "are deleted (and their watches fire) in another order than Java's HashSet")
 def test_close_session_event_order(ordered_pair):
     base = unique("ce")
     ordered_pair.create(0, base)
@@ -1224,17 +1221,17 @@ def test_close_session_event_order(ordered_pair):
     for name in names:
         ordered_pair.create(2, name, flags=1)
         ordered_pair.same(1, OpCode.exists, W().string(name).bool(True).getvalue())
-    ordered_pair.java.keep_order = ordered_pair.py.keep_order = True
-    java, py = ordered_pair.send(2, OpCode.closeSession)
-    assert java[0][3] == 0
+    # sent on the raw connections: a closeSession step of the script would
+    # read the other sessions' events itself, as a multiset
+    for ep in (ordered_pair.java, ordered_pair.py):
+        ep.client(2).send_request(1, OpCode.closeSession, b"")
+        assert ep.read_replies(2, [OpCode.closeSession])[-1][3] == 0
     java_events, py_events = (ordered_pair.java.read_replies(1, [OpCode.ping], send=(-2, OpCode.ping)),
                               ordered_pair.py.read_replies(1, [OpCode.ping], send=(-2, OpCode.ping)))
     assert len(java_events) == 9
     assert py_events == java_events
 
 
-@pytest.mark.xfail(strict=True, reason="DataTree.getEphemerals gives a Python set; Java answers getEphemerals in "
-                                       "the order of its HashSet<String>")
 def test_ephemerals_order(ordered_pair):
     base = unique("eo")
     ordered_pair.create(0, base)

@@ -3,20 +3,24 @@ and child names.
 
 Java synchronizes on each node; here ``with node:`` takes one monitor shared
 by all nodes (a re-entrant lock), which keeps the same critical sections
-without a lock object per node. ``children`` is a set of names, or None
-while the node has none.
+without a lock object per node. ``children`` is a JavaHashSet of names (so
+they iterate in the order of Java's ``HashSet<String>(8)``), or None until the
+first child is added.
 """
 
 from __future__ import annotations
 
 import threading
 
+from pyzookeeper.common.java_hash_set import JavaHashSet
 from pyzookeeper.data.StatPersisted import StatPersisted
 from pyzookeeper.jute.Record import Record
 from pyzookeeper.server.EphemeralType import EphemeralType
 
 _MONITOR = threading.RLock()
 _EMPTY_SET: frozenset[str] = frozenset()
+# the initial capacity Java gives a node's child set
+CHILDREN_INITIAL_CAPACITY = 8
 
 
 def _int32(v: int) -> int:
@@ -39,7 +43,7 @@ class DataNode(Record):
         self.data = data
         self.acl = acl
         self.stat = stat
-        self.children: set[str] | None = None
+        self.children: JavaHashSet | None = None
         self.digest = 0
         self.digestCached = False
 
@@ -48,29 +52,21 @@ class DataNode(Record):
         with _MONITOR:
             children = self.children
             if children is None:
-                self.children = {child}
-                return True
-            if child in children:
-                return False
-            children.add(child)
-            return True
+                children = self.children = JavaHashSet(CHILDREN_INITIAL_CAPACITY)
+            return children.add(child)
 
     def removeChild(self, child: str) -> bool:
         """Remove a child name; False when it was not there."""
         with _MONITOR:
             children = self.children
-            if children is None or child not in children:
-                return False
-            children.remove(child)
-            return True
+            return children is not None and children.discard(child)
 
-    def setChildren(self, children: set[str] | None) -> None:
+    def setChildren(self, children: JavaHashSet | None) -> None:
         with _MONITOR:
             self.children = children
 
-    def getChildren(self) -> set[str] | frozenset[str]:
-        """The child names: a live view, not to be modified; copy it inside
-        ``with node:`` to iterate while the tree changes."""
+    def getChildren(self) -> JavaHashSet | frozenset[str]:
+        """The child names, iterating in Java's order (a live set, not to be modified)."""
         children = self.children
         return _EMPTY_SET if children is None else children
 

@@ -23,6 +23,7 @@ from collections import deque
 
 from pyzookeeper import Quotas
 from pyzookeeper.common import PathUtils
+from pyzookeeper.common.java_hash_set import JavaHashSet
 from pyzookeeper.common.PathTrie import PathTrie
 from pyzookeeper.data.ACL import ACL
 from pyzookeeper.data.Stat import Stat
@@ -31,7 +32,7 @@ from pyzookeeper.jute.BinaryInputArchive import BinaryInputArchive
 from pyzookeeper.jute.BinaryOutputArchive import BinaryOutputArchive
 from pyzookeeper.jute.Record import Record
 from pyzookeeper.KeeperException import Code, KeeperException
-from pyzookeeper.server.DataNode import DataNode
+from pyzookeeper.server.DataNode import CHILDREN_INITIAL_CAPACITY, DataNode
 from pyzookeeper.server.DigestCalculator import ZOOKEEPER_NODE_SUBTREE, DigestCalculator, isDigestEnabled
 from pyzookeeper.server.EphemeralType import CONTAINER_EPHEMERAL_OWNER, EphemeralType
 from pyzookeeper.server.ExitCode import ExitCode
@@ -213,7 +214,7 @@ class DataTree:
         self.nodes = NodeHashMapImpl(digestCalculator)
         self.nodeDataSize = 0
         self.pTrie = PathTrie()
-        self.ephemerals: dict[int, set[str]] = {}
+        self.ephemerals: dict[int, JavaHashSet] = {}
         self.containers: set[str] = set()
         self.ttls: set[str] = set()
         self.aclCache = ReferenceCountedACLCache()
@@ -253,14 +254,14 @@ class DataTree:
     # ------------------------------------------------------------------ lookups
 
     def getEphemerals(self, sessionId: int | None = None):
-        """``getEphemerals(sessionId)``: a copy of that session's ephemeral paths;
-        ``getEphemerals()``: a copy of the whole session -> paths map."""
+        """``getEphemerals(sessionId)``: a copy (Java's clone) of that session's
+        ephemeral paths; ``getEphemerals()``: a copy of the whole session -> paths map."""
         if sessionId is None:
-            return {owner: set(paths) for owner, paths in list(self.ephemerals.items())}
+            return {owner: JavaHashSet.copyOf(paths) for owner, paths in list(self.ephemerals.items())}
         retv = self.ephemerals.get(sessionId)
         if retv is None:
-            return set()
-        return set(retv)
+            return JavaHashSet()
+        return retv.clone()
 
     def getContainers(self) -> set[str]:
         return set(self.containers)
@@ -458,7 +459,7 @@ class DataTree:
                 else:
                     paths = self.ephemerals.get(ephemeralOwner)
                     if paths is None:
-                        paths = self.ephemerals.setdefault(ephemeralOwner, set())
+                        paths = self.ephemerals.setdefault(ephemeralOwner, JavaHashSet())
                     paths.add(path)
             if outputStat is not None:
                 child.copyStat(outputStat)
@@ -625,10 +626,12 @@ class DataTree:
         with n:
             if stat is not None:
                 n.copyStat(stat)
-            children = list(n.getChildren())
+            childSet = n.children
+            children = [] if childSet is None else childSet.toList()
             if watcher is not None:
                 self.childWatches.addWatch(path, watcher)
-        self.updateReadStat(path, sum(_javaLength(child) for child in children))
+        names = "".join(children)
+        self.updateReadStat(path, len(names) if names.isascii() else _javaLength(names))
         return children
 
     def getAllChildrenNumber(self, path: str) -> int:
@@ -853,7 +856,7 @@ class DataTree:
                           s.ephemeralOwner, s.pzxid)
                 data = node.data
                 children = node.children
-                children = list(children) if children else None
+                children = children.toList() if children else None
             if binary:
                 writeString(pathString, "path")
                 writeBuffer(data, "data")
@@ -954,9 +957,8 @@ class DataTree:
                     raise IOError("Invalid Datatree, unable to find parent " + parentPath + " of path " + path)
                 siblings = parent.children
                 if siblings is None:
-                    parent.children = {path[lastSlash + 1:]}
-                else:
-                    siblings.add(path[lastSlash + 1:])
+                    siblings = parent.children = JavaHashSet(CHILDREN_INITIAL_CAPACITY)
+                siblings.add(path[lastSlash + 1:])
                 if eowner != 0:
                     ephemeralType = _get_ephemeral_type(eowner)
                     if ephemeralType is _CONTAINER:
@@ -966,7 +968,7 @@ class DataTree:
                     else:
                         paths = ephemerals.get(eowner)
                         if paths is None:
-                            paths = ephemerals[eowner] = set()
+                            paths = ephemerals[eowner] = JavaHashSet()
                         paths.add(path)
             path = readString("path")
         return dataSize
