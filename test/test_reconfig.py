@@ -57,9 +57,12 @@ class Clients:
 
     def config(self, sid: int) -> bytes:
         """``/zookeeper/config`` as peer ``sid`` has it once synced with its leader."""
+        return self.config_and_stat(sid)[0]
+
+    def config_and_stat(self, sid: int):
         zk = self.on(sid)
         zk.retry(zk.sync, CONFIG_NODE)
-        return zk.retry(zk.get, CONFIG_NODE)[0]
+        return zk.retry(zk.get, CONFIG_NODE)
 
     def close(self) -> None:
         for zk in self.sessions.values():
@@ -117,18 +120,49 @@ def wait_settled(ens: Ensemble, clients: Clients, expected: bytes, sids, timeout
     wait_for(settled, timeout=timeout, interval=0.1, what=f"config version {version:x} on peers {list(sids)}")
 
 
+def stat_text(config: bytes, stat) -> str:
+    """The stat of /zookeeper/config without its times, a zxid equal to the
+    configuration's version named so."""
+    version = version_of(config)
+
+    def zxid(value: int) -> str:
+        return "=version" if value == version else f"={value:x}"
+
+    return (f"czxid{zxid(stat.czxid)} mzxid{zxid(stat.mzxid)} pzxid{zxid(stat.pzxid)} dataVersion={stat.version} "
+            f"cversion={stat.cversion} aversion={stat.aversion} ephemeralOwner={stat.ephemeralOwner:x} "
+            f"dataLength={stat.dataLength} numChildren={stat.numChildren}")
+
+
 def snapshot(ens: Ensemble, clients: Clients, sids, step: str, returned: bytes | None) -> dict:
     """What a step left behind, with ports and paths named."""
     norm = Normalizer(ens)
     peers = {}
     for sid in sids:
         peer = ens.peer(sid)
+        config, stat = clients.config_and_stat(sid)
         peers[sid] = {
             "mode": peer.mode(),
-            "config": norm(clients.config(sid).decode()),
+            "config": norm(config.decode()),
+            "stat": stat_text(config, stat),
             "files": {name: norm(text) for name, text in peer.config_files().items()},
         }
     return {"step": step, "returned": None if returned is None else norm(returned.decode()), "peers": peers}
+
+
+def watch_config(clients: Clients, sids) -> dict[int, list]:
+    """A data watch on /zookeeper/config through each listed peer; the events
+    each one receives."""
+    events: dict[int, list] = {}
+    for sid in sids:
+        events[sid] = []
+        clients.on(sid).get(CONFIG_NODE, watch=events[sid].append)
+    return events
+
+
+def assert_watches_fired(events: dict[int, list]) -> None:
+    wait_for(lambda: all(events.values()), what="the config watch on every peer")
+    for sid, fired in events.items():
+        assert [(e.type, e.path) for e in fired] == [("CHANGED", CONFIG_NODE)], sid
 
 
 def write_through_each_and_read_everywhere(clients: Clients, sids, tag: str) -> None:
@@ -183,9 +217,11 @@ def run_scenario(root, kind: str) -> list[dict]:
         record.append(snapshot(ens, clients, [1, 2, 3], "start", None))
 
         # remove follower 3: it stays up as a non-voting follower
+        watches = watch_config(clients, [1, 2, 3])
         data = reconfig(clients, 1, leaving="3")
         assert b"server.3=" not in data
         wait_settled(ens, clients, data, [1, 2, 3])
+        assert_watches_fired(watches)
         assert wait_for(lambda: mntr(ens.peer(2)).get("zk_synced_non_voting_followers") == "1",
                         what="peer 3 counted as non-voting follower")
         write_through_each_and_read_everywhere(clients, [1, 2, 3], "removed3")
@@ -209,9 +245,11 @@ def run_scenario(root, kind: str) -> list[dict]:
         record.append(snapshot(ens, clients, [1, 2, 3, 4], "add observer 4", data))
 
         # participant 3 becomes an observer
+        watches = watch_config(clients, [1, 2, 3, 4])
         data = reconfig(clients, 4, joining=f"server.3={ens.peer(3).server_spec('observer')}")
         assert f"server.3={ens.peer(3).server_spec('observer')}".encode() in data
         wait_settled(ens, clients, data, [1, 2, 3, 4])
+        assert_watches_fired(watches)
         wait_for(lambda: ens.wait_for_modes() == {1: "follower", 2: "leader", 3: "observer", 4: "observer"},
                  what="peer 3 observing")
         record.append(snapshot(ens, clients, [1, 2, 3, 4], "participant 3 to observer", data))
@@ -313,6 +351,7 @@ def flatten(record: list[dict]) -> dict[tuple, str | None]:
         for sid, peer in step["peers"].items():
             flat[(step["step"], sid, "mode")] = peer["mode"]
             flat[(step["step"], sid, "/zookeeper/config")] = peer["config"]
+            flat[(step["step"], sid, "stat")] = peer["stat"]
             flat[(step["step"], sid, "file names")] = " ".join(peer["files"])
             for name, text in peer["files"].items():
                 flat[(step["step"], sid, name)] = text
