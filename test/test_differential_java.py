@@ -26,13 +26,12 @@ Requests whose answer depends on a fix made after 3.8.0 (the Debian jar, which
 carries the CVE-2024-23944 watch fix but not the others) are kept out of the
 random run and checked on their own below: a top-level ``check`` op, ``exists``
 on a node the caller may not read, create2/createContainer ops and invalid
-create modes inside a multi. So are the requests that differ because of code
+create modes inside a multi. So are the requests whose answer comes from code
 outside the request pipeline (null paths on reads and watch requests, relative
 paths in checkWatches, the order of auth ids, of children and of a closed
-session's ephemeral nodes); those still differing are strict xfails that name
-that code. The random run
-keeps every node outside ``/s`` readable by every session and neither asks
-``exists`` nor sets a watch under ``/s``.
+session's ephemeral nodes). The random run keeps every node outside ``/s``
+readable by every session and neither asks ``exists`` nor sets a watch under
+``/s``.
 
 ZK_DIFF_SEED and ZK_DIFF_STEPS choose another seed or length of the random run.
 """
@@ -1034,8 +1033,7 @@ def test_random_requests_match_java(servers):
 # Single cases -----------------------------------------------------------------
 # Each runs on fresh sessions of a second server pair. Cases that the Debian
 # 3.8.0 jar answers differently because of a fix in a later 3.8.x release assert
-# both answers; cases that differ because of code outside the request pipeline
-# are strict xfails naming that code.
+# both answers.
 
 W = RequestWriter
 OPEN = [(ALL, "world", "anyone")]
@@ -1142,38 +1140,30 @@ def test_create_ttl_with_a_plain_mode_keeps_the_server_up(java_available, tmp_pa
 
 
 NULL_PATH_CASES = {
-    "exists": (OpCode.exists, W().string(None).bool(True).getvalue(), False),
-    "sync": (OpCode.sync, W().string(None).getvalue(), False),
-    "getEphemerals": (OpCode.getEphemerals, W().string(None).getvalue(), False),
-    "create": (OpCode.create, W().string(None).buffer(b"").acls(OPEN).int(0).getvalue(), False),
-    "delete": (OpCode.delete, W().string(None).int(-1).getvalue(), False),
-    "setData": (OpCode.setData, W().string(None).buffer(b"").int(-1).getvalue(), False),
-    "setACL": (OpCode.setACL, W().string(None).acls(OPEN).int(-1).getvalue(), False),
-    "getData": (OpCode.getData, W().string(None).bool(False).getvalue(), True),
-    "getChildren": (OpCode.getChildren, W().string(None).bool(False).getvalue(), True),
-    "getChildren2": (OpCode.getChildren2, W().string(None).bool(False).getvalue(), True),
-    "getACL": (OpCode.getACL, W().string(None).getvalue(), True),
-    "getAllChildrenNumber": (OpCode.getAllChildrenNumber, W().string(None).getvalue(), True),
-    "multiRead-getData": (OpCode.multiRead, multi_body((OpCode.getData, W().string(None).bool(False).getvalue())),
-                          True),
-    "setWatches-data": (OpCode.setWatches, W().long(0).strings([None]).strings([]).strings([]).getvalue(), True),
-    "setWatches-exist": (OpCode.setWatches, W().long(0).strings([]).strings([None]).strings([]).getvalue(), True),
+    "exists": (OpCode.exists, W().string(None).bool(True).getvalue()),
+    "sync": (OpCode.sync, W().string(None).getvalue()),
+    "getEphemerals": (OpCode.getEphemerals, W().string(None).getvalue()),
+    "create": (OpCode.create, W().string(None).buffer(b"").acls(OPEN).int(0).getvalue()),
+    "delete": (OpCode.delete, W().string(None).int(-1).getvalue()),
+    "setData": (OpCode.setData, W().string(None).buffer(b"").int(-1).getvalue()),
+    "setACL": (OpCode.setACL, W().string(None).acls(OPEN).int(-1).getvalue()),
+    "getData": (OpCode.getData, W().string(None).bool(False).getvalue()),
+    "getChildren": (OpCode.getChildren, W().string(None).bool(False).getvalue()),
+    "getChildren2": (OpCode.getChildren2, W().string(None).bool(False).getvalue()),
+    "getACL": (OpCode.getACL, W().string(None).getvalue()),
+    "getAllChildrenNumber": (OpCode.getAllChildrenNumber, W().string(None).getvalue()),
+    "multiRead-getData": (OpCode.multiRead, multi_body((OpCode.getData, W().string(None).bool(False).getvalue()))),
+    "setWatches-data": (OpCode.setWatches, W().long(0).strings([None]).strings([]).strings([]).getvalue()),
+    "setWatches-exist": (OpCode.setWatches, W().long(0).strings([]).strings([None]).strings([]).getvalue()),
 }
-NULL_PATH_REASON = ("DataTree.getNode(None) answers no node where Java's node map (ConcurrentHashMap.get(null)) "
-                    "throws, so that Java answers MARSHALLINGERROR")
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=NULL_PATH_REASON)) if differs else name
-    for name, (_, _, differs) in NULL_PATH_CASES.items()])
+@pytest.mark.parametrize("case", list(NULL_PATH_CASES))
 def test_null_paths(pair, case):
-    op, body, _ = NULL_PATH_CASES[case]
+    op, body = NULL_PATH_CASES[case]
     pair.same(0, op, body)
 
 
-@pytest.mark.xfail(strict=True, reason="watch managers: a null path is kept (addWatch recursive answers OK, "
-                                       "checkWatches/removeWatches NOWATCHER); Java's WatcherModeManager and "
-                                       "PathParentIterator throw on it, so Java answers MARSHALLINGERROR")
 def test_watch_requests_with_a_null_path(pair):
     outcomes = [pair.send(0, op, body) for op, body in (
         (OpCode.addWatch, W().string(None).int(0).getvalue()),
@@ -1184,8 +1174,6 @@ def test_watch_requests_with_a_null_path(pair):
     assert [py for _, py in outcomes] == [java for java, _ in outcomes]
 
 
-@pytest.mark.xfail(strict=True, reason="watch/PathParentIterator: a path without '/' walks up to '/'; Java's "
-                                       "substring(0, -1) throws, so Java answers MARSHALLINGERROR")
 def test_check_watches_with_a_relative_path(pair):
     pair.same(0, OpCode.checkWatches, W().string("k").int(3).getvalue())
 

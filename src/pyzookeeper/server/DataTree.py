@@ -118,6 +118,14 @@ def _javaSet(items) -> str:
     return "[" + ", ".join(str(i) for i in items) + "]"
 
 
+def _missingNode(path: str | None) -> Exception:
+    """What a lookup that found no node raises: NoNodeException, or for a null
+    path the error Java's node map throws (its ConcurrentHashMap takes no null key)."""
+    if path is None:
+        return TypeError("path is null")
+    return _NoNodeException()
+
+
 def getNodeSize(path: str | None, data: bytes | None) -> int:
     return (0 if path is None else _javaLength(path)) + (0 if data is None else len(data))
 
@@ -274,7 +282,10 @@ class DataTree:
         return list(self.ephemerals)
 
     def getNode(self, path: str) -> DataNode | None:
-        return self.nodes.get(path)
+        node = self.nodes.get(path)
+        if node is None and path is None:
+            raise _missingNode(path)
+        return node
 
     def getNodeCount(self) -> int:
         return self.nodes.size()
@@ -538,7 +549,7 @@ class DataTree:
         s = Stat()
         n = self.nodes.get(path)
         if n is None:
-            raise _NoNodeException()
+            raise _missingNode(path)
         with n:
             acl = self.aclCache.convertLong(n.acl)
             lastdata = n.data
@@ -564,7 +575,7 @@ class DataTree:
         stat = Stat()
         n = self.nodes.get(path)
         if n is None:
-            raise _NoNodeException()
+            raise _missingNode(path)
         with n:
             self.aclCache.removeUsage(n.acl)
             self.nodes.preChange(path, n)
@@ -597,7 +608,7 @@ class DataTree:
         """The node's data; fills ``stat`` and leaves a data watch when ``watcher`` is given."""
         n = self.nodes.get(path)
         if n is None:
-            raise _NoNodeException()
+            raise _missingNode(path)
         with n:
             n.copyStat(stat)
             if watcher is not None:
@@ -610,6 +621,8 @@ class DataTree:
         """The node's Stat; the watch (exists) is left even when the node is missing."""
         stat = Stat()
         n = self.nodes.get(path)
+        if n is None and path is None:
+            raise _missingNode(path)
         if watcher is not None:
             self.dataWatches.addWatch(path, watcher)
         if n is None:
@@ -622,7 +635,7 @@ class DataTree:
         """The child names; fills ``stat`` if given and leaves a child watch."""
         n = self.nodes.get(path)
         if n is None:
-            raise _NoNodeException()
+            raise _missingNode(path)
         with n:
             if stat is not None:
                 n.copyStat(stat)
@@ -649,7 +662,7 @@ class DataTree:
                 return self.aclCache.convertLong(path.acl)
         n = self.nodes.get(path)
         if n is None:
-            raise _NoNodeException()
+            raise _missingNode(path)
         with n:
             if stat is not None:
                 n.copyStat(stat)

@@ -21,7 +21,9 @@ class NodeHashMap(abc.ABC):
 
     @abc.abstractmethod
     def get(self, path: str):
-        """The node at ``path`` or None."""
+        """The node at ``path`` or None. Java's map throws for a null path; here
+        None finds nothing and DataTree raises for it when nothing is found, so
+        that lookups which find a node pay nothing for the check."""
 
     @abc.abstractmethod
     def remove(self, path: str):

@@ -1,5 +1,7 @@
 """Mirrors org.apache.zookeeper.server.watch.PathParentIterator: a path, then
-each of its parents up to "/" (or the path alone)."""
+each of its parents up to "/" (or the path alone).
+
+Like Java's, it fails on a null (None) path and on a path without "/"."""
 
 from __future__ import annotations
 
@@ -31,7 +33,9 @@ class PathParentIterator:
         return self
 
     def hasNext(self) -> bool:
-        return bool(self.path) and self.level < self.maxLevel
+        if self.path is None:
+            raise TypeError("path is null")
+        return self.path != "" and self.level < self.maxLevel
 
     def atParentPath(self) -> bool:
         return self.level > 0
@@ -44,7 +48,10 @@ class PathParentIterator:
         if localPath == "/":
             self.path = ""
         else:
-            parent = localPath[:localPath.rfind("/")]
+            lastSlash = localPath.rfind("/")
+            if lastSlash < 0:
+                raise IndexError(f"begin 0, end -1, length {len(localPath)}")
+            parent = localPath[:lastSlash]
             self.path = parent if parent else "/"
         return localPath
 

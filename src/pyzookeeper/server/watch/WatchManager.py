@@ -3,6 +3,11 @@ watcher, standard (one-shot), persistent and persistent-recursive.
 
 Thread-safe as Java's synchronized methods are: one lock guards the tables;
 events are delivered outside it.
+
+A null (None) path is kept as Java's HashMaps keep it, and fails where Java's
+fails (WatcherModeManager, PathParentIterator), leaving the tables as Java
+leaves them. Unlike Java, removing all the watches of a closing connection
+does not stop at a null path, and also drops what such a failure left behind.
 """
 
 from __future__ import annotations
@@ -65,7 +70,7 @@ class WatchManager(IWatchManager):
             return True
 
     def removeWatcher(self, path, watcher=None):
-        if not isinstance(path, str):
+        if watcher is None:
             self._removeAllWatches(path)
             return None
         with self._lock:
@@ -87,13 +92,16 @@ class WatchManager(IWatchManager):
             paths = self.watch2Paths.pop(watcher, None)
             if paths is None:
                 return
+            # a watch request that failed on a null path may have left the
+            # watcher in the table, or its mode, without the path in ``paths``
+            paths.add(None)
             for p in paths:
                 watchers = self.watchTable.get(p)
                 if watchers is not None:
                     watchers.discard(watcher)
                     if not watchers:
                         del self.watchTable[p]
-                self.watcherModeManager.removeWatcher(watcher, p)
+                self.watcherModeManager.discard_watcher(watcher, p)
 
     def triggerWatch(self, path: str, type: EventType, acl, suppress: WatcherOrBitSet | None = None):
         modes = self.watcherModeManager
@@ -161,14 +169,14 @@ class WatchManager(IWatchManager):
         with self._lock:
             if byPath:
                 for path, watchers in self.watchTable.items():
-                    pwriter.write(path + "\n")
+                    pwriter.write(_text(path) + "\n")
                     for w in watchers:
                         pwriter.write("\t0x" + _hex(w.getSessionId()) + "\n")
             else:
                 for w, paths in self.watch2Paths.items():
                     pwriter.write("0x" + _hex(w.getSessionId()) + "\n")
                     for path in paths:
-                        pwriter.write("\t" + path + "\n")
+                        pwriter.write("\t" + _text(path) + "\n")
 
     def containsWatcher(self, path: str, watcher) -> bool:
         with self._lock:
@@ -217,6 +225,11 @@ class WatchManager(IWatchManager):
 def _pathAndParents(path: str) -> list[str]:
     """What PathParentIterator.forAll yields: the path, then each parent up to "/"."""
     return list(PathParentIterator.forAll(path))
+
+
+def _text(path: str | None) -> str:
+    """A path as Java's PrintWriter prints a String, null included."""
+    return "null" if path is None else path
 
 
 def _hex(value: int) -> str:
