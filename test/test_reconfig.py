@@ -20,7 +20,7 @@ from kazoo.exceptions import ConnectionLoss, ReconfigInProcessError
 from kazoo.retry import KazooRetry
 
 from ensemble import Ensemble, Peer, free_ports
-from javaref import java_missing_reason, wait_for
+from javaref import four_letter_word, java_missing_reason, wait_for
 
 java = pytest.mark.skipif(java_missing_reason() is not None, reason=str(java_missing_reason()))
 
@@ -459,6 +459,22 @@ def test_mixed_ensemble_reconfigures_across_kinds(tmp_path):
         assert static[1].endswith(f"\ndynamicConfigFile=<self>/zoo.cfg.dynamic.{version_of(data):x}\n")
         kept = set(static[1].splitlines()) - {"clientPortAddress=127.0.0.1", "clientPort=<selfc>"}
         assert kept == set(static[2].splitlines())
+
+        # one reconfig moves the client ports of the Java and of a Python peer: both
+        # listen on the new port only, and keep the sessions they had
+        moved = {2: free_ports(1)[0], 3: free_ports(1)[0]}
+        joining = ",".join(f"server.{sid}=127.0.0.1:{ens.peer(sid).quorum_port}:{ens.peer(sid).election_port}"
+                           f":participant;127.0.0.1:{port}" for sid, port in moved.items())
+        data = reconfig(clients, 1, joining=joining)
+        for sid, port in moved.items():
+            old_port, ens.peer(sid).client_port = ens.peer(sid).client_port, port
+            assert f"server.{sid}={ens.peer(sid).server_spec('participant')}".encode() in data
+            assert wait_for(lambda: ens.peer(sid).mode() == "follower", what=f"peer {sid} on its new port")
+            with pytest.raises(ConnectionRefusedError):
+                four_letter_word(old_port, "srvr")
+            assert clients.on(sid).get("/rejoined-1")[0] == b"from 1"
+        wait_settled(ens, clients, data, [1, 2, 3])
+        assert_same_files_everywhere(ens, [1, 2, 3], version_of(data))
 
 
 @java
