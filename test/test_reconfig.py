@@ -515,6 +515,45 @@ def test_uncommitted_reconfig_completes_after_restart(tmp_path, kinds):
         write_through_each_and_read_everywhere(clients, [1, 2, 3], "completed")
 
 
+@java
+def test_ensemble_grows_from_one_peer_and_hands_over(tmp_path):
+    """With standaloneEnabled=false one Python peer leads alone; a Java and a
+    Python joiner, started from a configuration that lists all three, learn the
+    leader's configuration during the election, adopt it (rewriting their
+    files alike) and follow without a vote until a reconfig adds them; removing
+    the first peer then hands leadership to one of them."""
+    cfg = dict(RECONFIG_CFG, standaloneEnabled="false")
+    with Ensemble(tmp_path, ["py"], extra_cfg=cfg, dynamic_config=True) as ens, Clients(ens) as clients:
+        ens.start()
+        assert ens.wait_for_modes() == {1: "leader"}
+        alone = clients.config(1)
+        assert alone == f"server.1={ens.peer(1).server_spec()}\nversion=100000000".encode()
+        joiners = [ens.add_peer("java"), ens.add_peer("py")]
+        # one at a time: two joiners listed as participants could elect each other
+        for joiner in joiners:
+            joiner.start()
+            wait_for(lambda: joiner.check_alive() or joiner.mode() == "follower", what=f"joiner {joiner.sid}")
+        assert ens.wait_for_modes() == {1: "leader", 2: "follower", 3: "follower"}
+        wait_settled(ens, clients, alone, [1, 2, 3])
+        norm = Normalizer(ens)
+        files = {j.sid: {name: own_names(j, norm(text)) for name, text in j.config_files().items()} for j in joiners}
+        assert sorted(files[2]) == sorted(files[3]) == ["zoo.cfg", "zoo.cfg.dynamic", "zoo.cfg.dynamic.100000000"]
+        for name in ("zoo.cfg", "zoo.cfg.dynamic.100000000"):
+            assert files[2][name] == files[3][name]
+        assert files[2]["zoo.cfg.dynamic.100000000"] == "server.1=127.0.0.1:<1q>:<1e>:participant;127.0.0.1:<1c>"
+        assert mntr(ens.peer(1))["zk_synced_non_voting_followers"] == "2"
+
+        data = reconfig(clients, 1, joining=",".join(f"server.{j.sid}={j.server_spec()}" for j in joiners))
+        wait_settled(ens, clients, data, [1, 2, 3])
+        write_through_each_and_read_everywhere(clients, [1, 2, 3], "grown")
+
+        data = reconfig(clients, 2, leaving="1")
+        wait_settled(ens, clients, data, [1, 2, 3])
+        modes = ens.wait_for_modes()
+        assert modes[1] == "follower" and sorted([modes[2], modes[3]]) == ["follower", "leader"]
+        write_through_each_and_read_everywhere(clients, [1, 2, 3], "handed-over")
+
+
 # -- refusals --------------------------------------------------------------------------------------
 
 
