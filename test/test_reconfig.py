@@ -254,6 +254,13 @@ def run_scenario(root, kind: str) -> list[dict]:
                  what="peer 3 observing")
         record.append(snapshot(ens, clients, [1, 2, 3, 4], "participant 3 to observer", data))
 
+        # restarted from its files, 3 observes again
+        ens.peer(3).stop()
+        ens.peer(3).start(keep_config=True)
+        wait_for(lambda: ens.wait_for_modes()[3] == "observer", what="peer 3 observing after its restart")
+        wait_settled(ens, clients, data, [1, 2, 3, 4])
+        record.append(snapshot(ens, clients, [1, 2, 3, 4], "observer 3 restarted", None))
+
         # non-incremental: 1, 2 and 3 as participants; 4 drops out
         members = [f"server.{sid}={ens.peer(sid).server_spec('participant')}" for sid in (1, 2, 3)]
         data = reconfig(clients, 1, new_members=",".join(members))
