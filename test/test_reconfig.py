@@ -1,11 +1,18 @@
-"""Dynamic reconfiguration end to end: kazoo's reconfig against ensembles of
-this package's peers, of Debian's Java 3.8 peers, and of both mixed.
+"""Dynamic reconfiguration end to end: kazoo's reconfig (as the super user)
+against ensembles of this package's peers, of Debian's Java 3.8 peers, and
+of both mixed.
 
-The same scenario runs on Python peers and on Java peers; after every step
-the configuration files each peer wrote (``zoo.cfg``, ``zoo.cfg.bak``,
-``zoo.cfg.dynamic.<version>``), ``/zookeeper/config`` as read through each
-peer, and each peer's mode are recorded with ports and paths replaced by
-names, and the two records must be the same.
+One scenario (remove a follower, add it back, add an observer, turn a
+participant into an observer, replace the membership wholesale, restart from
+the rewritten files, refuse a reconfig while one is in flight, remove the
+leader) runs on Python peers and on Java peers; after every step the
+configuration files each peer wrote (``zoo.cfg``, ``zoo.cfg.dynamic.<version>``),
+``/zookeeper/config`` and its stat as read through each peer, and each peer's
+mode are recorded with ports, paths and versions named, and the two records
+must be the same. Mixed ensembles check that a reconfig sent through one kind
+is applied by the other (COMMITANDACTIVATE, INFORMANDACTIVATE, NEWLEADER) and
+that both kinds rewrite their files alike; single peers check the refusals
+(reconfig disabled, no rights, bad arguments, standalone).
 """
 
 from __future__ import annotations
@@ -232,6 +239,7 @@ def run_scenario(root, kind: str) -> list[dict]:
         wait_settled(ens, clients, data, [1, 2, 3])
         assert wait_for(lambda: mntr(ens.peer(2)).get("zk_synced_non_voting_followers") == "0",
                         what="peer 3 voting again")
+        write_through_each_and_read_everywhere(clients, [1, 2, 3], "added3")
         record.append(snapshot(ens, clients, [1, 2, 3], "add 3 back", data))
 
         # a joiner listed as an observer syncs as a non-voting follower, then becomes an observer
@@ -252,6 +260,7 @@ def run_scenario(root, kind: str) -> list[dict]:
         assert_watches_fired(watches)
         wait_for(lambda: ens.wait_for_modes() == {1: "follower", 2: "leader", 3: "observer", 4: "observer"},
                  what="peer 3 observing")
+        write_through_each_and_read_everywhere(clients, [1, 2, 3, 4], "observer3")
         record.append(snapshot(ens, clients, [1, 2, 3, 4], "participant 3 to observer", data))
 
         # restarted from its files, 3 observes again
@@ -268,6 +277,7 @@ def run_scenario(root, kind: str) -> list[dict]:
         wait_settled(ens, clients, data, [1, 2, 3, 4])
         wait_for(lambda: ens.wait_for_modes() == {1: "follower", 2: "leader", 3: "follower", 4: "follower"},
                  what="3 following, 4 a non-voting follower")
+        write_through_each_and_read_everywhere(clients, [1, 2, 3, 4], "bulk")
         record.append(snapshot(ens, clients, [1, 2, 3, 4], "new members 1 2 3", data))
         last = data
 
@@ -308,6 +318,7 @@ def run_scenario(root, kind: str) -> list[dict]:
             second.stop()
             second.close()
         wait_settled(ens, clients, data, [1, 2, 3])
+        write_through_each_and_read_everywhere(clients, [1, 2, 3], "in-progress")
         record.append(snapshot(ens, clients, [1, 2, 3], "reconfig in progress", data))
 
         # remove the leader: a voter of the new configuration takes over
