@@ -578,6 +578,23 @@ def test_ensemble_grows_from_one_peer_and_hands_over(tmp_path):
 OUTCOME_CASES = ("disabled", "enabled", "skipACL", "standalone")
 
 
+def malformed_requests(peer: Peer, observer: str) -> dict[str, dict]:
+    """Reconfig requests a leader must refuse or take as they are (Java answers
+    an unparsable number with MarshallingError, a bad server with BadArguments)."""
+    me = f"server.1={peer.server_spec()}"
+    return {
+        "only observers": {"new_members": observer},
+        "port not a number": {"new_members": me + ",server.2=127.0.0.1:x:y:observer;1"},
+        "sid not a number": {"joining": "server.abc=127.0.0.1:1:2:observer;3"},
+        "leaving not a number": {"leaving": "abc"},
+        "unknown role": {"joining": observer.replace(":observer;", ":boss;")},
+        "leaving an unknown sid": {"leaving": "9"},
+        "joining and leaving": {"joining": observer, "leaving": "2"},
+        "hierarchical": {"new_members": me + ",group.1=1,weight.1=1"},
+        "then incremental": {"joining": observer},
+    }
+
+
 def outcome(zk: KazooClient, **kwargs) -> str:
     kwargs = {"joining": None, "leaving": None, "new_members": None, **kwargs}
     try:
@@ -618,6 +635,10 @@ def run_outcomes(root, kind: str) -> dict[str, list[str]]:
                         answers.append(outcome(zk, joining=joiner, from_config=0x12345))
                         answers.append(outcome(zk, new_members=joiner))
                     answers.append(outcome(zk, joining=joiner.replace("participant", "observer")))
+                    if auth == [SUPER_AUTH] and case == "enabled":
+                        observer = joiner.replace("participant", "observer")
+                        answers += [f"{name}: {outcome(zk, **request)}"
+                                    for name, request in malformed_requests(peer, observer).items()]
                 finally:
                     zk.stop()
                     zk.close()
@@ -634,7 +655,11 @@ def test_reconfig_refusals(python_outcomes):
     bad = ["BadArgumentsError", "BadArgumentsError", "BadVersionError", "NewConfigNoQuorumError"]
     assert python_outcomes == {
         "disabled": ["ReconfigDisabledError"] * 7,
-        "enabled": ["NoAuthError", "NoAuthError", *bad, "ok"],
+        "enabled": ["NoAuthError", "NoAuthError", *bad, "ok",
+                    "only observers: MarshallingError", "port not a number: BadArgumentsError",
+                    "sid not a number: MarshallingError", "leaving not a number: MarshallingError",
+                    "unknown role: BadArgumentsError", "leaving an unknown sid: ok", "joining and leaving: ok",
+                    "hierarchical: ok", "then incremental: BadArgumentsError"],
         "skipACL": [*bad, "ok"] * 3,
         "standalone": ["UnimplementedError"] * 7,
     }
