@@ -29,6 +29,8 @@ from pyzookeeper.server.quorum.ProposalRequestProcessor import ProposalRequestPr
 from pyzookeeper.server.quorum.QuorumZooKeeperServer import QuorumZooKeeperServer
 
 LOG = logging.getLogger(__name__)
+# the reconfig checks are PrepRequestProcessor code in Java, and log under its name
+PREP_LOG = logging.getLogger(PrepRequestProcessor.__module__)
 
 _LEADER_GAUGES = ("learners", "synced_followers", "synced_non_voting_followers", "synced_observers",
                   "pending_syncs", "leader_uptime", "last_proposal_size", "max_proposal_size",
@@ -172,7 +174,7 @@ class LeaderZooKeeperServer(QuorumZooKeeperServer):
                 f"{self_.getLastSeenQuorumVerifier().getVersion()}")
         newMembers = reconfigRequest.newMembers
         if newMembers is not None:
-            LOG.info("Non-incremental reconfig")
+            PREP_LOG.info("Non-incremental reconfig")
             newMembers = newMembers.replace(",", "\n")
             try:
                 props = Properties()
@@ -183,7 +185,7 @@ class LeaderZooKeeperServer(QuorumZooKeeperServer):
             except (OSError, ConfigException) as e:
                 raise KeeperException.BadArgumentsException(str(e)) from None
         else:
-            LOG.info("Incremental reconfig")
+            PREP_LOG.info("Incremental reconfig")
             joiningServers = None
             if reconfigRequest.joiningServers is not None:
                 joiningServers = StringUtils.split(reconfigRequest.joiningServers, ",")
@@ -193,7 +195,7 @@ class LeaderZooKeeperServer(QuorumZooKeeperServer):
             if not isinstance(lastSeenQV, (QuorumMaj, QuorumOracleMaj)):
                 msg = ("Incremental reconfiguration requested but last configuration seen has a"
                        " non-majority quorum system")
-                LOG.warning(msg)
+                PREP_LOG.warning(msg)
                 raise KeeperException.BadArgumentsException(msg)
             nextServers = dict(lastSeenQV.getAllMembers())
             try:
@@ -223,14 +225,14 @@ class LeaderZooKeeperServer(QuorumZooKeeperServer):
             qv.setVersion(request.getHdr().zxid)
         if QuorumPeerConfig.isStandaloneEnabled() and len(qv.getVotingMembers()) < 2:
             msg = "Reconfig failed - new configuration must include at least 2 followers"
-            LOG.warning(msg)
+            PREP_LOG.warning(msg)
             raise KeeperException.BadArgumentsException(msg)
         if len(qv.getVotingMembers()) < 1:
             msg = "Reconfig failed - new configuration must include at least 1 follower"
-            LOG.warning(msg)
+            PREP_LOG.warning(msg)
             raise KeeperException.BadArgumentsException(msg)
         if not self.getLeader().isQuorumSynced(qv):
-            LOG.warning("Reconfig failed - there must be a connected and synced quorum in new configuration")
+            PREP_LOG.warning("Reconfig failed - there must be a connected and synced quorum in new configuration")
             raise KeeperException.NewConfigNoQuorum()
         return qv
 
