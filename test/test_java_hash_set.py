@@ -22,6 +22,7 @@ from pyzookeeper.common.java_hash_set import JavaHashSet, spread_hash, string_ha
 from pyzookeeper.data.Stat import Stat
 from pyzookeeper.jute.BinaryInputArchive import BinaryInputArchive
 from pyzookeeper.jute.BinaryOutputArchive import BinaryOutputArchive
+from pyzookeeper.server.DataNode import DataNode
 from pyzookeeper.server.DataTree import DataTree
 from pyzookeeper.server.util import SerializeUtils
 from pyzookeeper.server.watch.PathParentIterator import PathParentIterator
@@ -81,7 +82,7 @@ def test_adds_and_removes_iterate_as_java(jvm, initial):
             else:
                 assert ours.add(name) == bool(theirs.add(String(name)))
             if step % 13 == 0:
-                assert ours.toList() == jlist(theirs), (trial, step)
+                assert ours.to_list() == jlist(theirs), (trial, step)
         assert list(ours) == jlist(theirs), trial
         assert len(ours) == int(theirs.size())
 
@@ -110,12 +111,12 @@ def test_crowded_buckets_resize_as_java(jvm):
                 victim = rng.choice(names[:i + 1])
                 ours.discard(victim)
                 theirs.remove(String(victim))
-            assert ours.toList() == jlist(theirs), (trial, i)
+            assert ours.to_list() == jlist(theirs), (trial, i)
         by_size = 8
         while largest > by_size * 3 // 4:
             by_size *= 2
         grew += ours.capacity > by_size
-        assert ours.clone().toList() == jlist(theirs.clone())
+        assert ours.clone().to_list() == jlist(theirs.clone())
     assert grew > 0
 
 
@@ -128,13 +129,13 @@ def test_copies_iterate_as_java(jvm):
             name = random_name(rng)
             ours.add(name)
             theirs.add(String(name))
-        for name in rng.sample(ours.toList(), len(ours) // 3):
+        for name in rng.sample(ours.to_list(), len(ours) // 3):
             ours.discard(name)
             theirs.remove(String(name))
         clone, jclone = ours.clone(), theirs.clone()
-        copy, jcopy = JavaHashSet.copyOf(ours), HashSet(theirs)
-        assert clone.toList() == jlist(jclone), size
-        assert copy.toList() == jlist(jcopy), size
+        copy, jcopy = JavaHashSet.copy_of(ours), HashSet(theirs)
+        assert clone.to_list() == jlist(jclone), size
+        assert copy.to_list() == jlist(jcopy), size
         # the copies go on as Java's do, from the capacity they were given
         for _ in range(30):
             name = random_name(rng)
@@ -142,8 +143,8 @@ def test_copies_iterate_as_java(jvm):
             jclone.add(String(name))
             copy.add(name)
             jcopy.add(String(name))
-        assert clone.toList() == jlist(jclone), size
-        assert copy.toList() == jlist(jcopy), size
+        assert clone.to_list() == jlist(jclone), size
+        assert copy.to_list() == jlist(jcopy), size
 
 
 def test_set_operations():
@@ -159,10 +160,27 @@ def test_set_operations():
     assert not s and s.capacity == 16
     with pytest.raises(ValueError):
         JavaHashSet(-1)
+    lock = threading.RLock()
+    guarded = JavaHashSet(1, lock)
+    with lock:
+        assert guarded.add_locked("a") and guarded.add_locked("b") and not guarded.add_locked("a")
+        assert guarded.discard_locked("a") and not guarded.discard_locked("a")
+    assert guarded.to_list() == ["b"] and guarded.capacity == 4
 
 
-def test_order_is_read_safely_while_another_thread_changes_the_set():
-    s = JavaHashSet(8)
+@pytest.mark.parametrize("owner", ["set", "node"])
+def test_order_is_read_safely_while_another_thread_changes_the_set(owner):
+    """A set changed through its own methods, or a node's child set changed
+    through DataNode under the nodes' monitor, while another thread lists it."""
+    node = DataNode(b"", -1, None)
+    if owner == "set":
+        s = JavaHashSet(8)
+        add, discard = s.add, s.discard
+    else:
+        node.addChild("first")
+        node.removeChild("first")
+        s = node.getChildren()
+        add, discard = node.addChild, node.removeChild
     stop = threading.Event()
     errors: list[BaseException] = []
     ops: list[tuple[bool, str]] = []
@@ -170,7 +188,7 @@ def test_order_is_read_safely_while_another_thread_changes_the_set():
     def reader() -> None:
         try:
             while not stop.is_set():
-                names = s.toList()
+                names = list(s)
                 assert len(names) == len(set(names))
         except BaseException as e:  # reported by the assertion below
             errors.append(e)
@@ -182,15 +200,17 @@ def test_order_is_read_safely_while_another_thread_changes_the_set():
         for i in range(30000):
             op = (rng.random() >= 0.4, f"c{i}" if i % 2 else f"c{rng.randrange(i + 1)}")
             ops.append(op)
-            (s.add if op[0] else s.discard)(op[1])
+            (add if op[0] else discard)(op[1])
     finally:
         stop.set()
         thread.join()
     assert not errors
     replay = JavaHashSet(8)
-    for add, name in ops:
-        (replay.add if add else replay.discard)(name)
-    assert s.toList() == replay.toList() and s.capacity == replay.capacity
+    replay.add("first")
+    replay.discard("first")
+    for added, name in ops:
+        (replay.add if added else replay.discard)(name)
+    assert s.to_list() == replay.to_list() and s.capacity == replay.capacity
 
 
 # ---------------------------------------------------------------------- DataTree

@@ -21,7 +21,7 @@ computed the first time an order is needed and kept with it, and the dict is
 then rebuilt in the order found (which keeps every bucket's insertion order,
 all a later order depends on), so that an unchanged set lists at dict speed.
 
-Copies (``clone``, ``copyOf``) are sized as Java 17 sizes them; JDK 19 and
+Copies (``clone``, ``copy_of``) are sized as Java 17 sizes them; JDK 19 and
 later size copies differently, so a copy may iterate differently there.
 Not reproduced: a bucket that Java turns into a red-black tree (more than
 eight colliding names in a table of 64 or more buckets) iterates with the
@@ -33,6 +33,7 @@ from __future__ import annotations
 import struct
 import threading
 from collections.abc import Iterable, Iterator, MutableSet
+from contextlib import AbstractContextManager
 from itertools import repeat
 
 _DIGITS = b"0123456789abcdefghijklmnopqrstu"
@@ -48,9 +49,8 @@ _TREEIFY_THRESHOLD = 8
 _MIN_TREEIFY_CAPACITY = 64
 _ABSENT = object()
 _FLOAT = struct.Struct("<f")
-# guards every set's table: an order may be asked for while another thread
-# adds (the hashes computed for it are stored back)
-_LOCK = threading.Lock()
+# the lock of the sets made without one of their own
+_LOCK = threading.RLock()
 
 
 def string_hash(s: str) -> int:
@@ -101,25 +101,29 @@ class JavaHashSet(MutableSet):
     """``java.util.HashSet<String>``: a mutable set of strings iterating in Java's order.
 
     ``JavaHashSet(n)`` is ``new HashSet<>(n)``, ``JavaHashSet()`` is ``new
-    HashSet<>()``, ``JavaHashSet.copyOf(c)`` is ``new HashSet<>(c)`` and
+    HashSet<>()``, ``JavaHashSet.copy_of(c)`` is ``new HashSet<>(c)`` and
     ``clone()`` is ``HashSet.clone()``. ``add`` and ``discard`` answer whether
-    the set changed, as Java's ``add`` and ``remove`` do. Unlike Java's, the set
-    is safe to read while another thread changes it.
+    the set changed, as Java's ``add`` and ``remove`` do.
+
+    Unlike Java's, the set may be read while another thread changes it: every
+    method takes ``lock`` (a re-entrant lock; one shared by all sets made
+    without one). A caller that already holds it may change the set with
+    ``add_locked`` and ``discard_locked``, which skip taking it again.
     """
 
-    __slots__ = ("_map", "_capacity", "_limit", "_unhashed", "_inOrder")
+    __slots__ = ("_map", "_capacity", "_limit", "_inOrder", "_lock")
 
-    def __init__(self, initialCapacity: int = 16) -> None:
+    def __init__(self, initialCapacity: int = 16, lock: AbstractContextManager | None = None) -> None:
         if initialCapacity < 0:
             raise ValueError(f"Illegal initial capacity: {initialCapacity}")
         # name -> spread hash, or None until an order is first needed
         self._map: dict[str, int | None] = {}
-        self._unhashed = 0
         self._inOrder = True
+        self._lock = _LOCK if lock is None else lock
         self._setCapacity(table_size_for(initialCapacity))
 
     @classmethod
-    def copyOf(cls, c: Iterable[str]) -> JavaHashSet:
+    def copy_of(cls, c: Iterable[str]) -> JavaHashSet:
         """``new HashSet<>(c)``: sized for ``c``, then filled in ``c``'s iteration order."""
         items = list(c)
         copy = cls(max(int(_float32(len(items) / 0.75)) + 1, 16))
@@ -128,7 +132,7 @@ class JavaHashSet(MutableSet):
 
     def clone(self) -> JavaHashSet:
         """``HashSet.clone()``: a table sized for the current size, filled in this set's order."""
-        with _LOCK:
+        with self._lock:
             n = len(self._map)
             if n == 0:
                 return JavaHashSet()
@@ -142,31 +146,32 @@ class JavaHashSet(MutableSet):
         return self._capacity
 
     def add(self, e: str) -> bool:
-        with _LOCK:
-            m = self._map
-            if e in m:
-                return False
-            m[e] = None
-            self._unhashed += 1
-            self._inOrder = False
-            if len(m) > self._limit:
-                self._grow(e)
-            return True
+        with self._lock:
+            return self.add_locked(e)
+
+    def add_locked(self, e: str) -> bool:
+        """``add`` for a caller that holds the set's lock."""
+        m = self._map
+        if e in m:
+            return False
+        m[e] = None
+        self._inOrder = False
+        if len(m) > self._limit:
+            self._grow(e)
+        return True
 
     def discard(self, e: str) -> bool:
-        with _LOCK:
-            h = self._map.pop(e, _ABSENT)
-            if h is _ABSENT:
-                return False
-            if h is None:
-                self._unhashed -= 1
-            return True
+        with self._lock:
+            return self._map.pop(e, _ABSENT) is not _ABSENT
+
+    def discard_locked(self, e: str) -> bool:
+        """``discard`` for a caller that holds the set's lock."""
+        return self._map.pop(e, _ABSENT) is not _ABSENT
 
     def clear(self) -> None:
         """Empty the set; like Java's, the table keeps its size."""
-        with _LOCK:
+        with self._lock:
             self._map.clear()
-            self._unhashed = 0
 
     def __contains__(self, e: object) -> bool:
         return e in self._map
@@ -175,11 +180,11 @@ class JavaHashSet(MutableSet):
         return len(self._map)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.toList())
+        return iter(self.to_list())
 
-    def toList(self) -> list[str]:
+    def to_list(self) -> list[str]:
         """The names in Java's iteration order (a new list)."""
-        with _LOCK:
+        with self._lock:
             return self._ordered()
 
     @classmethod
@@ -188,10 +193,10 @@ class JavaHashSet(MutableSet):
 
     def __str__(self) -> str:
         """``AbstractCollection.toString()``."""
-        return "[" + ", ".join(self.toList()) + "]"
+        return "[" + ", ".join(self.to_list()) + "]"
 
     def __repr__(self) -> str:
-        return f"JavaHashSet({self.toList()!r}, capacity={self._capacity})"
+        return f"JavaHashSet({self.to_list()!r}, capacity={self._capacity})"
 
     def _setCapacity(self, capacity: int) -> None:
         self._capacity = capacity
@@ -203,12 +208,16 @@ class JavaHashSet(MutableSet):
         m = self._map
         if self._inOrder or len(m) < 2:
             return list(m)
-        if self._unhashed:
-            self._hashAll()
         mask = self._capacity - 1
-        names = list(m)
         hashes = list(m.values())
-        buckets = [h & mask for h in hashes]
+        try:
+            buckets = [h & mask for h in hashes]
+        except TypeError:
+            # names added since the last order have no hash yet
+            self._hashAll()
+            hashes = list(m.values())
+            buckets = [h & mask for h in hashes]
+        names = list(m)
         order = sorted(range(len(names)), key=buckets.__getitem__)
         names = list(map(names.__getitem__, order))
         self._map = dict(zip(names, map(hashes.__getitem__, order)))
@@ -219,7 +228,6 @@ class JavaHashSet(MutableSet):
         m = self._map
         missing = [name for name, h in m.items() if h is None]
         m.update(zip(missing, _spread_hashes(missing)))
-        self._unhashed = 0
 
     def _grow(self, e: str) -> None:
         """After ``e`` was added past the limit: Java's resizes for that insertion."""
@@ -227,8 +235,7 @@ class JavaHashSet(MutableSet):
         capacity = self._capacity
         size = len(m)
         if capacity < _MIN_TREEIFY_CAPACITY and size > _TREEIFY_THRESHOLD:
-            if self._unhashed:
-                self._hashAll()
+            self._hashAll()
             mask = capacity - 1
             bucket = m[e] & mask
             if sum(1 for h in m.values() if h & mask == bucket) > _TREEIFY_THRESHOLD:
@@ -244,10 +251,7 @@ class JavaHashSet(MutableSet):
         for name in names:
             if name in m:
                 continue
-            h = known.get(name)
-            m[name] = h
+            m[name] = known.get(name)
             self._inOrder = False
-            if h is None:
-                self._unhashed += 1
             if len(m) > self._limit:
                 self._grow(name)

@@ -20,7 +20,7 @@ from pyzookeeper.server.EphemeralType import EphemeralType
 _MONITOR = threading.RLock()
 _EMPTY_SET: frozenset[str] = frozenset()
 # the initial capacity Java gives a node's child set
-CHILDREN_INITIAL_CAPACITY = 8
+_CHILDREN_CAPACITY = 8
 
 
 def _int32(v: int) -> int:
@@ -52,14 +52,14 @@ class DataNode(Record):
         with _MONITOR:
             children = self.children
             if children is None:
-                children = self.children = JavaHashSet(CHILDREN_INITIAL_CAPACITY)
-            return children.add(child)
+                children = self.children = new_child_set()
+            return children.add_locked(child)
 
     def removeChild(self, child: str) -> bool:
         """Remove a child name; False when it was not there."""
         with _MONITOR:
             children = self.children
-            return children is not None and children.discard(child)
+            return children is not None and children.discard_locked(child)
 
     def setChildren(self, children: JavaHashSet | None) -> None:
         with _MONITOR:
@@ -125,6 +125,12 @@ class DataNode(Record):
 
     def __repr__(self) -> str:
         return f"DataNode(acl={self.acl}, stat={self.stat!r}, children={len(self.getChildren())})"
+
+
+def new_child_set() -> JavaHashSet:
+    """An empty child set as Java makes it (``new HashSet<String>(8)``), guarded
+    by the nodes' monitor, under which DataNode changes it."""
+    return JavaHashSet(_CHILDREN_CAPACITY, _MONITOR)
 
 
 def _getClientEphemeralOwner(ephemeralOwner: int) -> int:

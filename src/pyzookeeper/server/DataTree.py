@@ -32,7 +32,7 @@ from pyzookeeper.jute.BinaryInputArchive import BinaryInputArchive
 from pyzookeeper.jute.BinaryOutputArchive import BinaryOutputArchive
 from pyzookeeper.jute.Record import Record
 from pyzookeeper.KeeperException import Code, KeeperException
-from pyzookeeper.server.DataNode import CHILDREN_INITIAL_CAPACITY, DataNode
+from pyzookeeper.server.DataNode import DataNode, new_child_set
 from pyzookeeper.server.DigestCalculator import ZOOKEEPER_NODE_SUBTREE, DigestCalculator, isDigestEnabled
 from pyzookeeper.server.EphemeralType import CONTAINER_EPHEMERAL_OWNER, EphemeralType
 from pyzookeeper.server.ExitCode import ExitCode
@@ -265,7 +265,7 @@ class DataTree:
         """``getEphemerals(sessionId)``: a copy (Java's clone) of that session's
         ephemeral paths; ``getEphemerals()``: a copy of the whole session -> paths map."""
         if sessionId is None:
-            return {owner: JavaHashSet.copyOf(paths) for owner, paths in list(self.ephemerals.items())}
+            return {owner: JavaHashSet.copy_of(paths) for owner, paths in list(self.ephemerals.items())}
         retv = self.ephemerals.get(sessionId)
         if retv is None:
             return JavaHashSet()
@@ -640,7 +640,7 @@ class DataTree:
             if stat is not None:
                 n.copyStat(stat)
             childSet = n.children
-            children = [] if childSet is None else childSet.toList()
+            children = [] if childSet is None else childSet.to_list()
             if watcher is not None:
                 self.childWatches.addWatch(path, watcher)
         names = "".join(children)
@@ -869,7 +869,7 @@ class DataTree:
                           s.ephemeralOwner, s.pzxid)
                 data = node.data
                 children = node.children
-                children = children.toList() if children else None
+                children = children.to_list() if children else None
             if binary:
                 writeString(pathString, "path")
                 writeBuffer(data, "data")
@@ -970,7 +970,7 @@ class DataTree:
                     raise IOError("Invalid Datatree, unable to find parent " + parentPath + " of path " + path)
                 siblings = parent.children
                 if siblings is None:
-                    siblings = parent.children = JavaHashSet(CHILDREN_INITIAL_CAPACITY)
+                    siblings = parent.children = new_child_set()
                 siblings.add(path[lastSlash + 1:])
                 if eowner != 0:
                     ephemeralType = _get_ephemeral_type(eowner)
