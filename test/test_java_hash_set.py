@@ -246,6 +246,37 @@ def test_tree_orders_and_snapshot_bytes_are_javas(jvm, seed):
         assert list(loaded.getEphemerals(session)) == jlist(java_loaded.tree.getEphemerals(session))
 
 
+def test_big_parent_and_session_after_removals_match_java(jvm):
+    """A parent and a session that grew large and then lost most of their names:
+    the tables keep their size, so the order differs from that of a fresh set."""
+    JDataTree = jvm.JClass("org.apache.zookeeper.server.DataTree")
+    py, jt = DataTree(), JDataTree()
+    rng = random.Random(8)
+    session = 0x1000000000007
+    zxid = 0x100000000
+    names = list(dict.fromkeys(random_name(rng).replace("/", "_") or "e" for _ in range(700)))[:400]
+    for tree in (py, jt):
+        tree.createNode("/p", b"", None, 0, -1, zxid, 1)
+    for i, name in enumerate(names):
+        owner = session if i % 2 else 0
+        for tree in (py, jt):
+            tree.createNode("/p/" + name, b"", None, owner, -1, zxid + 1 + i, 1)
+    for i, name in enumerate(rng.sample(names, 320)):
+        for tree in (py, jt):
+            tree.deleteNode("/p/" + name, zxid + 1000 + i)
+    assert py.getChildren("/p", None, None) == jlist(jt.getChildren("/p", None, None))
+    assert list(py.getEphemerals(session)) == jlist(jt.getEphemerals(session))
+    oa = BinaryOutputArchive()
+    py.serialize(oa, "tree")
+    baos = jvm.JClass("java.io.ByteArrayOutputStream")()
+    jt.serialize(jvm.JClass("org.apache.jute.BinaryOutputArchive").getArchive(baos), "tree")
+    assert oa.getvalue() == bytes(baos.toByteArray())
+    fresh = JavaHashSet(8)
+    for name in py.getChildren("/p", None, None):
+        fresh.add(name)
+    assert fresh.to_list() != py.getChildren("/p", None, None)
+
+
 def test_close_session_deletes_in_javas_order(jvm):
     """A closeSession without a list of paths deletes the session's nodes in the
     order of its set, and their watches fire in that order."""
