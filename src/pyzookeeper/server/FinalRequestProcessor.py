@@ -13,7 +13,6 @@ from pyzookeeper.common import Time
 from pyzookeeper.data.ACL import ACL
 from pyzookeeper.data.Id import Id
 from pyzookeeper.data.Stat import Stat
-from pyzookeeper.jute.BinaryInputArchive import BinaryInputArchive
 from pyzookeeper.KeeperException import Code, KeeperException
 from pyzookeeper.MultiOperationRecord import MultiOperationRecord
 from pyzookeeper.MultiResponse import MultiResponse
@@ -47,6 +46,7 @@ from pyzookeeper.proto.SetWatches2 import SetWatches2
 from pyzookeeper.proto.SyncRequest import SyncRequest
 from pyzookeeper.proto.SyncResponse import SyncResponse
 from pyzookeeper.proto.WhoAmIResponse import WhoAmIResponse
+from pyzookeeper.server.ByteBufferInputStream import byteBuffer2Record
 from pyzookeeper.server.Request import Request
 from pyzookeeper.server.RequestProcessor import RequestProcessor
 from pyzookeeper.server.ServerMetrics import ServerMetrics
@@ -57,12 +57,6 @@ from pyzookeeper.ZooDefs import OpCode, Perms
 LOG = logging.getLogger(__name__)
 
 PING_XID = -2  # ClientCnxn.PING_XID
-
-
-def byteBuffer2Record(bb: bytes, record):
-    """ByteBufferInputStream.byteBuffer2Record: decode a request body."""
-    record.deserialize(BinaryInputArchive.fromBytes(bb), "request")
-    return record
 
 
 class FinalRequestProcessor(RequestProcessor):

@@ -27,10 +27,10 @@ from pyzookeeper.proto.ReconfigRequest import ReconfigRequest
 from pyzookeeper.proto.SetACLRequest import SetACLRequest
 from pyzookeeper.proto.SetDataRequest import SetDataRequest
 from pyzookeeper.server.auth.ProviderRegistry import ProviderRegistry
+from pyzookeeper.server.ByteBufferInputStream import byteBuffer2Record
 from pyzookeeper.server.DataTree import DataTree
 from pyzookeeper.server.DigestCalculator import DigestCalculator
 from pyzookeeper.server.EphemeralType import EphemeralType
-from pyzookeeper.server.FinalRequestProcessor import byteBuffer2Record
 from pyzookeeper.server.Request import Request
 from pyzookeeper.server.RequestProcessor import RequestProcessor
 from pyzookeeper.server.ServerMetrics import ServerMetrics

@@ -11,7 +11,7 @@ from pyzookeeper.CreateMode import CreateMode
 from pyzookeeper.KeeperException import KeeperException
 from pyzookeeper.MultiOperationRecord import MultiOperationRecord
 from pyzookeeper.proto.CreateRequest import CreateRequest
-from pyzookeeper.server.FinalRequestProcessor import byteBuffer2Record
+from pyzookeeper.server.ByteBufferInputStream import byteBuffer2Record
 from pyzookeeper.server.Request import Request
 from pyzookeeper.server.ServerMetrics import ServerMetrics
 from pyzookeeper.server.ZooKeeperServer import ZooKeeperServer
