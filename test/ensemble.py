@@ -20,6 +20,10 @@ client addresses), the split layout of dynamic reconfiguration; a peer's
 configuration files are then the server's to rewrite, and ``start(keep_config=True)``
 restarts it from what it wrote. ``add_peer`` makes a joiner for a reconfig.
 
+With ``distinct_hosts=True`` peer N's quorum and election addresses are on
+127.0.0.(N+1) instead of 127.0.0.1 (clients still connect on 127.0.0.1), so
+that every peer can listen on one shared port, as ``observerMasterPort`` needs.
+
 All ports are free loopback ports; every process is stopped (SIGKILL if it
 does not stop) when the ensemble is left.
 """
@@ -63,6 +67,7 @@ class Peer:
         self.sid = sid
         self.kind = kind
         self.observer = observer
+        self.host = f"127.0.0.{sid + 1}" if ensemble.distinct_hosts else "127.0.0.1"
         self.client_port, self.quorum_port, self.election_port = free_ports(3)
         self.workdir = ensemble.root / f"peer{sid}"
         self.data_dir = self.workdir / "data"
@@ -79,12 +84,12 @@ class Peer:
         if self.ensemble.dynamic_config:
             return f"server.{self.sid}={self.server_spec()}"
         role = ":observer" if self.observer else ""
-        return f"server.{self.sid}=127.0.0.1:{self.quorum_port}:{self.election_port}{role}"
+        return f"server.{self.sid}={self.host}:{self.quorum_port}:{self.election_port}{role}"
 
     def server_spec(self, role: str | None = None) -> str:
         """The ``server.N`` value with role and client address, as a reconfig names a server."""
         role = role or ("observer" if self.observer else "participant")
-        return f"127.0.0.1:{self.quorum_port}:{self.election_port}:{role};127.0.0.1:{self.client_port}"
+        return f"{self.host}:{self.quorum_port}:{self.election_port}:{role};127.0.0.1:{self.client_port}"
 
     @property
     def dynamic_cfg_path(self) -> Path:
@@ -243,11 +248,12 @@ class Ensemble:
     def __init__(self, root: Path, kinds: list[str] | str, observers: tuple[int, ...] = (),
                  tick_time: int = 500, init_limit: int = 10, sync_limit: int = 5,
                  extra_cfg: dict | None = None, jvm_flags: list[str] | None = None,
-                 dynamic_config: bool = False) -> None:
+                 dynamic_config: bool = False, distinct_hosts: bool = False) -> None:
         if isinstance(kinds, str):
             kinds = [kinds]
         self.root = Path(root)
         self.dynamic_config = dynamic_config
+        self.distinct_hosts = distinct_hosts
         self.tick_time = tick_time
         self.init_limit = init_limit
         self.sync_limit = sync_limit

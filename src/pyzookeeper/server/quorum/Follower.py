@@ -16,6 +16,7 @@ from pyzookeeper.jute.BinaryInputArchive import bytesToString
 from pyzookeeper.server.ServerMetrics import ServerMetrics
 from pyzookeeper.server.quorum.Leader import Leader
 from pyzookeeper.server.quorum.Learner import LOG, Learner, ReconfigException, packet_to_string
+from pyzookeeper.server.quorum.ObserverMaster import ObserverMaster
 from pyzookeeper.server.quorum.QuorumPacket import QuorumPacket
 from pyzookeeper.server.quorum.QuorumPeer import ZabState
 from pyzookeeper.server.util import SerializeUtils, ZxidUtils
@@ -82,9 +83,12 @@ class Follower(Learner):
                 peer.setZabState(ZabState.BROADCAST)
                 completedSync = True
                 ServerMetrics.getMetrics().FOLLOWER_SYNC_TIME.add(Time.currentElapsedTime() - startTime)
-                self.om = None
                 if peer.getObserverMasterPort() > 0:
-                    self._startObserverMaster()
+                    LOG.info("Starting ObserverMaster")
+                    self.om = ObserverMaster(peer, self.fzk, peer.getObserverMasterPort())
+                    self.om.start()
+                else:
+                    self.om = None
                 qp = QuorumPacket()
                 while self.isRunning():
                     self.readPacket(qp)
@@ -101,18 +105,6 @@ class Follower(Learner):
                 LOG.info("Disconnected from leader (with address: %s). Was connected for %sms. Sync state: %s",
                          self.leaderAddr, connectionDuration, "true" if completedSync else "false")
                 self.messageTracker.dumpToLog(str(self.leaderAddr))
-
-    def _startObserverMaster(self) -> None:
-        peer = self.self
-        try:
-            from pyzookeeper.server.quorum.ObserverMaster import ObserverMaster
-        except ImportError:
-            LOG.error("observerMasterPort %s is set, but this server has no ObserverMaster: observers must "
-                      "connect to the leader", peer.getObserverMasterPort())
-            return
-        LOG.info("Starting ObserverMaster")
-        self.om = ObserverMaster(peer, self.fzk, peer.getObserverMasterPort())
-        self.om.start()
 
     def processPacket(self, qp: QuorumPacket) -> None:
         """Act on one packet from the leader."""

@@ -98,6 +98,13 @@ def _hex(value: int) -> str:
     return format(value & 0xFFFFFFFFFFFFFFFF, "x")
 
 
+def _observer_master_class() -> type:
+    """ObserverMaster, which imports this module."""
+    from pyzookeeper.server.quorum.ObserverMaster import ObserverMaster
+
+    return ObserverMaster
+
+
 def set_so_timeout(sock: socket.socket, timeoutMs: int) -> None:
     """``Socket.setSoTimeout``: reads wait at most ``timeoutMs`` (0 = forever);
     writes are not limited."""
@@ -427,6 +434,8 @@ class LearnerHandler(ZooKeeperThread):
             if qp.type != Leader.FOLLOWERINFO and qp.type != Leader.OBSERVERINFO:
                 LOG.error("First packet %s is not FOLLOWERINFO or OBSERVERINFO!", qp.toString())
                 return
+            if isinstance(learnerMaster, _observer_master_class()) and qp.type != Leader.OBSERVERINFO:
+                raise OSError(f"Non observer attempting to connect to ObserverMaster. type = {qp.type}")
             learnerInfoData = qp.data
             if learnerInfoData is not None:
                 if len(learnerInfoData) >= 8:
