@@ -14,18 +14,16 @@ in Java and may iterate differently.
 from __future__ import annotations
 
 import re
-import struct
 from collections.abc import Iterable, Iterator, Mapping
+
+from pyzookeeper.common.java_hash_set import string_hash as unsigned_string_hash
 
 _WHITESPACE = " \t\f"
 
 
 def string_hash(s: str) -> int:
     """``String.hashCode()`` (over UTF-16 code units), as a signed 32-bit int."""
-    data = s.encode("utf-16-be")
-    h = 0
-    for unit in struct.unpack(f">{len(data) // 2}H", data):
-        h = (31 * h + unit) & 0xFFFFFFFF
+    h = unsigned_string_hash(s)
     return h - (1 << 32) if h & 0x80000000 else h
 
 

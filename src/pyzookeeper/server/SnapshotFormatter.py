@@ -18,6 +18,7 @@ from typing import TextIO
 import click
 
 from pyzookeeper.common import Time
+from pyzookeeper.common.java_hash_set import string_hash
 from pyzookeeper.server.DataTree import DataTree
 from pyzookeeper.server.ExitCode import ExitCode
 from pyzookeeper.server.persistence import Util
@@ -35,11 +36,7 @@ def _int32(v: int) -> int:
 
 def javaStringHashCode(s: str) -> int:
     """``String.hashCode``: over the UTF-16 code units, 32-bit wrapping."""
-    h = 0
-    data = s.encode("utf-16-be", "surrogatepass")
-    for i in range(0, len(data), 2):
-        h = (31 * h + ((data[i] << 8) | data[i + 1])) & 0xFFFFFFFF
-    return _int32(h)
+    return _int32(string_hash(s))
 
 
 def javaLongHashCode(v: int) -> int:

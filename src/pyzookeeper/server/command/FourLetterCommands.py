@@ -8,6 +8,7 @@ import struct
 import threading
 
 from pyzookeeper import system_properties
+from pyzookeeper.common.java_hash_set import string_hash
 
 LOG = logging.getLogger(__name__)
 
@@ -25,11 +26,7 @@ def _to_int32(value: int) -> int:
 
 def java_string_hash(s: str) -> int:
     """``String.hashCode()``."""
-    data = s.encode("utf-16-be", "surrogatepass")
-    h = 0
-    for i in range(0, len(data), 2):
-        h = (31 * h + (data[i] << 8 | data[i + 1])) & 0xFFFFFFFF
-    return _to_int32(h)
+    return _to_int32(string_hash(s))
 
 
 def java_hash_order(items: list, hashCode) -> list:
