@@ -1,19 +1,20 @@
 """The Java reference (Debian's ZooKeeper 3.8 jars) for interop tests.
 
 Tests that need Java use the ``java`` marker and the fixtures in conftest.py;
-they skip, with the reason, when Java or the jars are missing.
+they skip, with the reason, when Java or the jars are missing. The tools for
+reaching servers (``free_port``, ``wait_for``, ``four_letter_word``...) live in
+serverprocess and are imported from here too.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import time
 from pathlib import Path
+
+from serverprocess import (ServerExited, StandaloneServer, four_letter_word, free_port,  # noqa: F401 (for the tests)
+                           free_ports, serving_mode, wait_for)
 
 ZK_JAR = Path("/usr/share/java/zookeeper.jar")
 JUTE_JAR = Path("/usr/share/java/zookeeper-jute.jar")
@@ -38,12 +39,6 @@ def classpath(logging: str = "nop") -> str:
     return os.pathsep.join(str(p) for p in (ZK_JAR, JUTE_JAR, log_jar))
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run_java(main_class: str, *args: str, timeout: float = 120, jvm_args=(), check=True,
              input: str | None = None) -> subprocess.CompletedProcess:
     """Run a Java main class from the ZooKeeper jars and capture its output."""
@@ -52,110 +47,16 @@ def run_java(main_class: str, *args: str, timeout: float = 120, jvm_args=(), che
                           input=input)
 
 
-def four_letter_word(port: int, word: str, timeout: float = 5.0) -> str:
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(word.encode())
-        chunks = []
-        while True:
-            data = s.recv(65536)
-            if not data:
-                break
-            chunks.append(data)
-    return b"".join(chunks).decode()
-
-
-def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05, what: str = "condition"):
-    """Poll ``predicate`` until it returns a true value or the deadline passes."""
-    deadline = time.monotonic() + timeout
-    last_exc = None
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except Exception as exc:  # the condition may not be checkable yet
-            last_exc = exc
-        time.sleep(interval)
-    raise TimeoutError(f"timed out after {timeout}s waiting for {what}" + (f": {last_exc!r}" if last_exc else ""))
-
-
-class JavaZooKeeperServer:
+class JavaZooKeeperServer(StandaloneServer):
     """A standalone Java ZooKeeper 3.8 server on 127.0.0.1, for one test."""
+
+    name = "Java ZooKeeper"
 
     def __init__(self, workdir: Path, port: int | None = None, extra_cfg: dict | None = None,
                  jvm_args=(), data_dir: Path | None = None) -> None:
-        self.workdir = Path(workdir)
-        self.port = port or free_port()
-        self.data_dir = Path(data_dir) if data_dir else self.workdir / "data"
-        self.extra_cfg = dict(extra_cfg or {})
+        super().__init__(workdir, "java-zk.log", port, extra_cfg, data_dir)
         self.jvm_args = list(jvm_args)
-        self.proc: subprocess.Popen | None = None
-        self.log_path = self.workdir / "java-zk.log"
 
-    def config_text(self) -> str:
-        cfg = {
-            "tickTime": "2000",
-            "dataDir": str(self.data_dir),
-            "clientPort": str(self.port),
-            "clientPortAddress": "127.0.0.1",
-            "admin.enableServer": "false",
-            "4lw.commands.whitelist": "*",
-            "maxClientCnxns": "0",
-        }
-        cfg.update({k: str(v) for k, v in self.extra_cfg.items()})
-        return "".join(f"{k}={v}\n" for k, v in cfg.items())
-
-    def start(self, timeout: float = 60.0) -> "JavaZooKeeperServer":
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        cfg = self.workdir / "zoo.cfg"
-        cfg.write_text(self.config_text())
-        cmd = ["java", "-Xmx1g", *self.jvm_args, "-cp", classpath("simple"),
-               "org.apache.zookeeper.server.quorum.QuorumPeerMain", str(cfg)]
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        log.close()
-        try:
-            wait_for(lambda: self._ruok(), timeout=timeout, what=f"Java ZooKeeper on {self.port}")
-        except TimeoutError:
-            self.stop()
-            raise RuntimeError("Java ZooKeeper did not start:\n" + self.log_path.read_text()[-4000:])
-        return self
-
-    def _ruok(self) -> bool:
-        if self.proc is not None and self.proc.poll() is not None:
-            raise RuntimeError("Java ZooKeeper exited:\n" + self.log_path.read_text()[-4000:])
-        try:
-            return four_letter_word(self.port, "ruok", timeout=1) == "imok"
-        except OSError:
-            return False
-
-    @property
-    def hosts(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> None:
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, sig)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout)
-        self.proc = None
-
-    def kill9(self) -> None:
-        self.stop(signal.SIGKILL)
-
-    def log_text(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def __enter__(self) -> "JavaZooKeeperServer":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+    def command(self) -> tuple[list[str], None]:
+        return (["java", "-Xmx1g", *self.jvm_args, "-cp", classpath("simple"),
+                 "org.apache.zookeeper.server.quorum.QuorumPeerMain", str(self.cfg_path)], None)

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from javaref import JavaZooKeeperServer, four_letter_word, wait_for
+from javaref import JavaZooKeeperServer, four_letter_word
 from pyzookeeper.metrics.impl.DefaultMetricsProvider import DefaultMetricsProvider
 from pyzookeeper.server.ServerMetrics import ServerMetrics
 from pyzookeeper.server.metric.AvgMinMaxCounter import AvgMinMaxCounter
@@ -244,19 +244,11 @@ def parse_mntr(text: str) -> dict[str, str]:
     return out
 
 
-def serving_mntr(port: int) -> str:
-    """``mntr`` once the server serves (ruok answers earlier than that)."""
-    def ready():
-        text = four_letter_word(port, "mntr")
-        return text if "zk_version" in text else None
-    return wait_for(ready, what=f"mntr on {port}")
-
-
 @pytest.fixture(scope="module")
 def java_mntr(tmp_path_factory, java_available) -> dict[str, str]:
     """``mntr`` of a fresh standalone Java server."""
     with JavaZooKeeperServer(tmp_path_factory.mktemp("java-mntr")) as zk:
-        return parse_mntr(serving_mntr(zk.port))
+        return parse_mntr(four_letter_word(zk.port, "mntr"))
 
 
 def test_java_mntr_is_server_metrics_plus_server_gauges(java_mntr):
@@ -283,7 +275,7 @@ def test_our_mntr_has_the_keys_and_kinds_of_java(java_mntr, tmp_path):
     from pyzkserver import EmbeddedServer
 
     with EmbeddedServer(tmp_path) as server:
-        mntr = parse_mntr(serving_mntr(server.port))
+        mntr = parse_mntr(four_letter_word(server.port, "mntr"))
     assert list(mntr)[:2] == list(MONITOR_VALUES)
     assert mntr["server_state"] == java_mntr["server_state"]
     assert set(mntr) == set(java_mntr)

@@ -21,7 +21,7 @@ import subprocess
 
 import pytest
 
-from javaref import ZKCLI, JavaZooKeeperServer, four_letter_word, wait_for
+from javaref import ZKCLI, JavaZooKeeperServer, wait_for
 from pyzkserver import PyZooKeeperServer
 from pyzookeeper.ZooDefs import OpCode
 from rawclient import RawClient, RequestWriter, decode_reply
@@ -211,11 +211,6 @@ def diff(java: list[str], py: list[str]) -> str:
     return "\n".join(difflib.unified_diff(java, py, "java", "py", lineterm="", n=2))
 
 
-def wait_serving(port: int) -> None:
-    wait_for(lambda: "Zxid" in four_letter_word(port, "srvr", timeout=2), timeout=30,
-             what=f"the server on {port} to serve requests")
-
-
 @pytest.fixture(scope="module")
 def zkcli_available(java_available):
     if not ZKCLI.exists():
@@ -230,7 +225,6 @@ def transcripts(tmp_path, script: str, cfg: dict | None = None, flags: list[str]
     for name, server in (("java", JavaZooKeeperServer(tmp_path / "java", extra_cfg=settings, jvm_args=flags)),
                          ("py", PyZooKeeperServer(tmp_path / "py", extra_cfg=settings, jvm_flags=" ".join(flags)))):
         with server:
-            wait_serving(server.port)
             result = run_zkcli(server.port, script)
             out[name] = (normalise(result.stdout, server.port), normalise(result.stderr, server.port))
     return out
@@ -296,7 +290,6 @@ def test_containers_and_ttl_nodes_are_cleaned_up_like_java(zkcli_available, tmp_
     for name, server in (("java", JavaZooKeeperServer(tmp_path / "java", extra_cfg=CFG, jvm_args=flags)),
                          ("py", PyZooKeeperServer(tmp_path / "py", extra_cfg=CFG, jvm_flags=" ".join(flags)))):
         with server:
-            wait_serving(server.port)
             with RawClient("127.0.0.1", server.port) as watcher:
                 watcher.connect()
                 created = run_zkcli(server.port, CONTAINER_SCRIPT)
@@ -365,7 +358,6 @@ def test_quotas_like_java(zkcli_available, tmp_path, enforce):
     for name, server in (("java", JavaZooKeeperServer(tmp_path / "java", extra_cfg=CFG, jvm_args=flags)),
                          ("py", PyZooKeeperServer(tmp_path / "py", extra_cfg=CFG, jvm_flags=" ".join(flags)))):
         with server:
-            wait_serving(server.port)
             result = run_zkcli(server.port, QUOTA_SCRIPT)
             with RawClient("127.0.0.1", server.port) as client:
                 client.connect()
