@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import socket
 import struct
+import sys
 import threading
+import traceback
 
 from javaref import free_port, wait_for
 from pyzookeeper import system_properties
@@ -185,21 +187,27 @@ class Harness:
         self.factory.configure(InetSocketAddress(host, self.port), maxcc, backlog)
         self.factory.startup(zks)
 
-    def client(self, timeout: float = 10.0, rcvbuf: int | None = None) -> "RawClient":
+    def client(self, timeout: float = 30.0, rcvbuf: int | None = None) -> "RawClient":
         return RawClient(self.port, timeout, rcvbuf, self.host)
 
-    def wait_connections(self, n: int, timeout: float = 10.0) -> None:
+    def wait_connections(self, n: int, timeout: float = 30.0) -> None:
         wait_for(lambda: self.factory.getNumAliveConnections() == n, timeout,
                  what=f"{n} connections (have {self.factory.getNumAliveConnections()})")
 
-    def stop(self) -> None:
-        self.factory.shutdown()
+    def stop(self, timeout: float = 60.0) -> None:
+        """Shuts the factory down; fails, with every thread's stack, if that does not
+        end within ``timeout`` (the factory joins its threads without a deadline)."""
+        stopper = threading.Thread(target=self.factory.shutdown, name="test-factory-shutdown", daemon=True)
+        stopper.start()
+        stopper.join(timeout)
+        if stopper.is_alive():
+            raise AssertionError(f"the factory did not shut down within {timeout}s:\n{thread_stacks()}")
 
 
 class RawClient:
     """A client socket that sends and reads length-prefixed frames."""
 
-    def __init__(self, port: int, timeout: float = 10.0, rcvbuf: int | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int, timeout: float = 30.0, rcvbuf: int | None = None, host: str = "127.0.0.1") -> None:
         self.sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf is not None:
             # before connecting, so that the window is negotiated for it
@@ -239,7 +247,7 @@ class RawClient:
         h, body = self.read_reply()
         return h.xid, GetDataResponse.fromByteArray(body).data
 
-    def closed_by_server(self, timeout: float = 10.0) -> bool:
+    def closed_by_server(self, timeout: float = 30.0) -> bool:
         """Reads until the server closes; True on EOF or reset."""
         self.sock.settimeout(timeout)
         try:
@@ -286,9 +294,16 @@ def restore_properties(previous: dict[str, str | None]) -> None:
     FourLetterCommands.resetWhiteList()
 
 
+def thread_stacks() -> str:
+    """Where every thread of this process is."""
+    frames = sys._current_frames()
+    return "\n".join(f"--- {t.name}\n" + "".join(traceback.format_stack(frames[t.ident]))
+                     for t in threading.enumerate() if t.ident in frames)
+
+
 def nio_threads() -> list[str]:
     return [t.name for t in threading.enumerate() if t.name.startswith(NIO_THREAD_PREFIXES)]
 
 
-def wait_no_nio_threads(timeout: float = 10.0) -> None:
+def wait_no_nio_threads(timeout: float = 30.0) -> None:
     wait_for(lambda: not nio_threads(), timeout, what=f"NIO threads to exit ({nio_threads()})")
