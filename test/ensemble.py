@@ -30,15 +30,12 @@ does not stop) when the ensemble is left.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import re
-import signal
-import subprocess
 import sys
 from pathlib import Path
 
-from javaref import classpath, four_letter_word, free_port, wait_for
+from javaref import classpath
+from serverprocess import ServerProcess, four_letter_word, free_ports, serving_mode, wait_for
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 TEST_DIR = Path(__file__).resolve().parent
@@ -47,36 +44,24 @@ KINDS = ("py", "java", "pyelect")
 SERVING_MODES = ("leader", "follower", "observer", "standalone", "read-only")
 
 
-def free_ports(n: int) -> list[int]:
-    """``n`` distinct free ports."""
-    ports: list[int] = []
-    while len(ports) < n:
-        p = free_port()
-        if p not in ports:
-            ports.append(p)
-    return ports
-
-
-class Peer:
+class Peer(ServerProcess):
     """One member of an Ensemble, run as a child process."""
 
     def __init__(self, ensemble: Ensemble, sid: int, kind: str, observer: bool = False) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown peer kind {kind!r}; one of {KINDS}")
+        super().__init__(ensemble.root / f"peer{sid}", f"{kind}-zk.log")
+        self.name = f"peer {sid} ({kind})"
         self.ensemble = ensemble
         self.sid = sid
         self.kind = kind
         self.observer = observer
         self.host = f"127.0.0.{sid + 1}" if ensemble.distinct_hosts else "127.0.0.1"
         self.client_port, self.quorum_port, self.election_port = free_ports(3)
-        self.workdir = ensemble.root / f"peer{sid}"
         self.data_dir = self.workdir / "data"
         self.cfg_path = self.workdir / "zoo.cfg"
-        self.log_path = self.workdir / f"{kind}-zk.log"
         self.extra_cfg: dict[str, str] = {}
         self.jvm_flags: list[str] = []
-        self.proc: subprocess.Popen | None = None
-        self.stopped = False
 
     # -- configuration ------------------------------------------------------------------------
 
@@ -159,53 +144,10 @@ class Peer:
     def start(self, keep_config: bool = False) -> Peer:
         """Start the process (without waiting for it to serve); with ``keep_config``
         from the configuration files as they are (a restart after a reconfig)."""
-        if self.proc is not None and self.proc.poll() is None:
-            raise RuntimeError(f"peer {self.sid} is already running")
         if not keep_config or not self.cfg_path.exists():
             self.write_config()
-        cmd, env = self.command()
-        with open(self.log_path, "ab") as log:
-            log.write(f"==== start {' '.join(cmd)}\n".encode())
-            log.flush()
-            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                         start_new_session=True, cwd=self.workdir)
-        self.stopped = False
+        self.spawn(cwd=self.workdir, banner=True)
         return self
-
-    def is_running(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def send_signal(self, sig: int) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, sig)
-
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> None:
-        if self.proc is None:
-            return
-        if self.stopped and sig != signal.SIGKILL:
-            # a stopped process handles SIGTERM only once resumed; SIGKILL
-            # kills it where it stands, without letting it run once more
-            self.sigcont()
-        if self.proc.poll() is None:
-            self.send_signal(sig)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.send_signal(signal.SIGKILL)
-                self.proc.wait(timeout)
-        self.proc = None
-
-    def kill9(self) -> None:
-        self.stop(signal.SIGKILL)
-
-    def sigstop(self) -> None:
-        self.send_signal(signal.SIGSTOP)
-        self.stopped = True
-
-    def sigcont(self) -> None:
-        self.send_signal(signal.SIGCONT)
-        self.stopped = False
 
     # -- observation --------------------------------------------------------------------------
 
@@ -218,15 +160,7 @@ class Peer:
 
     def mode(self) -> str | None:
         """The ``Mode:`` of ``srvr``, or None when the peer does not serve."""
-        try:
-            text = self.four_letter_word("srvr", timeout=1.0)
-        except OSError:
-            return None
-        m = re.search(r"^Mode: (\S+)", text, re.M)
-        return m.group(1) if m else None
-
-    def log_text(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return serving_mode(self.client_port, timeout=1.0)
 
     def election_results(self) -> list[dict[str, str]]:
         """The ``ELECTION-RESULT key=value ...`` lines a "pyelect" peer printed."""
@@ -235,11 +169,6 @@ class Peer:
             if line.startswith("ELECTION-RESULT "):
                 results.append(dict(kv.split("=", 1) for kv in line.split()[1:]))
         return results
-
-    def check_alive(self) -> None:
-        if self.proc is not None and self.proc.poll() is not None:
-            raise RuntimeError(f"peer {self.sid} ({self.kind}) exited with {self.proc.returncode}:\n"
-                               + self.log_text()[-4000:])
 
 
 class Ensemble:
