@@ -36,6 +36,7 @@ class EmbeddedServer:
 
     def __init__(self, workdir: Path, port: int | None = None, extra_cfg: dict | None = None) -> None:
         self.workdir = Path(workdir)
+        self.chosen_port = port is None
         self.port = port or free_port()
         self.extra_cfg = dict(extra_cfg or {})
         self.main = None
@@ -50,7 +51,24 @@ class EmbeddedServer:
     def zks(self):
         return self.main.zkServer
 
-    def start(self, timeout: float = 30.0) -> "EmbeddedServer":
+    def start(self, timeout: float = 60.0) -> EmbeddedServer:
+        """Start the server and return once it serves clients; on a port of our
+        choosing that another process took, start again on another port."""
+        tries = 3 if self.chosen_port else 1
+        for attempt in range(1, tries + 1):
+            self._run_on_thread()
+            if not self.main.started.wait(timeout):
+                raise RuntimeError(f"embedded server did not start within {timeout}s")
+            if self.error is None:
+                return self
+            if attempt < tries and "Address already in use" in str(self.error):
+                self.thread.join(timeout)
+                self.port = free_port()
+                continue
+            raise RuntimeError(f"embedded server did not start: {self.error!r}")
+        return self
+
+    def _run_on_thread(self) -> None:
         from pyzookeeper.server.ServerConfig import ServerConfig
         from pyzookeeper.server.ZooKeeperServerMain import ZooKeeperServerMain
 
@@ -62,6 +80,7 @@ class EmbeddedServer:
         config = ServerConfig()
         config.parse(str(cfg))
         self.main = ZooKeeperServerMain()
+        self.error = None
 
         def run() -> None:
             try:
@@ -72,9 +91,6 @@ class EmbeddedServer:
 
         self.thread = threading.Thread(target=run, name="EmbeddedServer", daemon=True)
         self.thread.start()
-        if not self.main.started.wait(timeout) or self.error is not None:
-            raise RuntimeError(f"embedded server did not start: {self.error!r}")
-        return self
 
     def stop(self, timeout: float = 30.0) -> None:
         if self.main is not None and self.thread is not None and self.thread.is_alive():
@@ -83,7 +99,7 @@ class EmbeddedServer:
         if self.error is not None:
             raise self.error
 
-    def __enter__(self) -> "EmbeddedServer":
+    def __enter__(self) -> EmbeddedServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

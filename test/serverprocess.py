@@ -58,7 +58,7 @@ def _port_pool() -> range:
     return range(1024, 65536)
 
 
-_POOL = _port_pool()
+PORT_POOL = _port_pool()
 _handed_out: set[int] = set()
 
 
@@ -74,14 +74,14 @@ def _bindable(port: int) -> bool:
 def free_port() -> int:
     """A port nothing is bound to on 127.0.0.1, not handed out before by this process
     (so that ports chosen together for one configuration are distinct)."""
-    if len(_handed_out) > len(_POOL) // 2:
+    if len(_handed_out) > len(PORT_POOL) // 2:
         _handed_out.clear()
     for _ in range(10000):
-        port = random.choice(_POOL)
+        port = random.choice(PORT_POOL)
         if port not in _handed_out and _bindable(port):
             _handed_out.add(port)
             return port
-    raise RuntimeError(f"no free port in {_POOL}")
+    raise RuntimeError(f"no free port in {PORT_POOL}")
 
 
 def free_ports(n: int) -> list[int]:
