@@ -168,6 +168,7 @@ def test_observer_syncs_from_a_follower_and_moves_to_another_when_it_dies(tmp_pa
                      timeout=30, what="the observer's client to reconnect")
             assert KazooState.SUSPENDED in states and KazooState.LOST not in states
             assert zk.client_id[0] == session
+            assert int(mntr(other_peer)["zk_revalidate_count"]) >= 1
             zk.sync("/om")
             assert zk.get("/om/after-kill")[0] == b"a"
             assert zk.exists("/om/ephemeral") is not None
@@ -251,6 +252,27 @@ def test_java_and_python_observers_sync_from_followers_of_the_other_kind(tmp_pat
                     assert zk.get(f"/mixed/from-{writer}")[0] == ens.peer(writer).kind.encode()
         assert int(mntr(ens.peer(1))["zk_cnt_om_commit_process_time_ms"]) >= 5
         assert int(mntr(ens.peer(2))["zk_cnt_om_commit_process_time_ms"]) >= 5
+
+        # a session moved from one observer to the other is revalidated through
+        # the new observer's master: the Python follower for the Java observer
+        # and the Java follower for the Python observer
+        for origin, target, master in ((5, 4, 1), (4, 5, 2)):
+            revalidations = int(mntr(ens.peer(master))["zk_revalidate_count"])
+            first = KazooClient(hosts=ens.peer(origin).hosts, timeout=10)
+            first.start(timeout=20)
+            moved = None
+            try:
+                first.create(f"/mixed/session-{origin}", b"s", ephemeral=True)
+                moved = KazooClient(hosts=ens.peer(target).hosts, timeout=10, client_id=first.client_id)
+                moved.start(timeout=20)
+                assert moved.client_id == first.client_id
+                assert moved.exists(f"/mixed/session-{origin}").ephemeralOwner == first.client_id[0]
+                assert int(mntr(ens.peer(master))["zk_revalidate_count"]) > revalidations
+            finally:
+                for client in (moved, first):
+                    if client is not None:
+                        client.stop()
+                        client.close()
 
 
 class FakeHandler:
