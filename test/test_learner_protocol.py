@@ -255,7 +255,7 @@ def test_follower_diff_sync_logs_before_acking_newleader_then_broadcast(harness)
     acks = [leader.recv_skipping_pings() for _ in range(4)]
     assert [(p.type, p.zxid) for p in acks] == [(Leader.ACK, zx(0)), (Leader.ACK, zx(1)),
                                                 (Leader.ACK, zx(2)), (Leader.ACK, zx(3))]
-    wait_for(lambda: learner.tree().getNode("/b") is not None, 10, what="/a and /b applied after UPTODATE")
+    wait_for(lambda: learner.tree().getNode("/b") is not None, 30, what="/a and /b applied after UPTODATE")
     assert learner.tree().getNode("/a") is not None
     assert learner.tree().getNode("/c") is None
     assert learner.zk.getState() == "follower" and learner.zk.isRunning()
@@ -267,7 +267,7 @@ def test_follower_diff_sync_logs_before_acking_newleader_then_broadcast(harness)
     assert (ack.type, ack.zxid) == (Leader.ACK, zx(4))
     assert zx(4) in learner.logged_zxids()
     leader.send(Leader.COMMIT, zx(4))
-    wait_for(lambda: learner.tree().getNode("/d") is not None, 10, what="/d applied")
+    wait_for(lambda: learner.tree().getNode("/d") is not None, 30, what="/d applied")
     assert learner.tree().getNode("/c") is not None
     assert learner.tree().lastProcessedZxid == zx(4)
 
@@ -336,7 +336,7 @@ def test_follower_forwards_client_writes_and_answers_after_commit(harness):
         assert learner.tree().getNode("/forwarded").data == b"v1"
         # the PING answer carries the sessions touched here since the last one
         leader.send(Leader.PING, zx(counter[0]))
-        wait_for(lambda: pings, 10, what="PING answer")
+        wait_for(lambda: pings, 30, what="PING answer")
         touched = dict(struct.iter_unpack(">qi", pings[0].data))
         assert touched.get(client.client_id[0]) == 20 * 200  # the negotiated timeout: maxSessionTimeout
     finally:
@@ -382,7 +382,7 @@ def test_follower_snap_sync_loads_the_stream_and_snapshots_before_acking(harness
     assert learner.peer.getZkDb().getSessionWithTimeOuts() == {0x1234: 30000}
     leader.send(Leader.UPTODATE, -1)
     assert leader.recv().zxid == zx(0)
-    wait_for(lambda: learner.zk.isRunning(), 10, what="serving")
+    wait_for(lambda: learner.zk.isRunning(), 30, what="serving")
 
 
 def test_follower_refuses_a_snapshot_without_signature(harness):
@@ -454,7 +454,7 @@ def test_follower_exits_when_a_commit_does_not_match_its_next_txn(harness, exits
     leader.send(Leader.PROPOSAL, zx(1), create_txn(zx(1), "/p"))
     assert leader.recv_skipping_pings().zxid == zx(1)
     leader.send(Leader.COMMIT, zx(2))
-    wait_for(lambda: exits, 10, what="requested exit")
+    wait_for(lambda: exits, 30, what="requested exit")
     from pyzookeeper.server.ExitCode import ExitCode
     assert exits[0] == ExitCode.UNMATCHED_TXN_COMMIT.getValue()
 
@@ -495,11 +495,11 @@ def test_observer_applies_informs(harness):
     assert leader.recv().zxid == zx(0)
     leader.send(Leader.UPTODATE, -1)
     assert leader.recv().zxid == zx(0)
-    wait_for(lambda: learner.tree().getNode("/o1") is not None, 10, what="INFORM before UPTODATE applied")
+    wait_for(lambda: learner.tree().getNode("/o1") is not None, 30, what="INFORM before UPTODATE applied")
     leader.send(Leader.INFORM, zx(2), create_txn(zx(2), "/o2"))
-    wait_for(lambda: learner.tree().getNode("/o2") is not None, 10, what="INFORM applied")
+    wait_for(lambda: learner.tree().getNode("/o2") is not None, 30, what="INFORM applied")
     assert learner.zk.getState() == "observer"
-    wait_for(lambda: zx(2) in learner.logged_zxids(), 10, what="INFORM logged (syncEnabled)")
+    wait_for(lambda: zx(2) in learner.logged_zxids(), 30, what="INFORM logged (syncEnabled)")
     # an observer never acks
     leader.send(Leader.PING, zx(2))
     assert leader.recv().type == Leader.PING

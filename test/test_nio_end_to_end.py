@@ -45,7 +45,7 @@ def test_crud_and_watches(server, kazoo):
     zk.create("/app", b"v1")
     assert zk.get("/app", watch=lambda event: fired.set())[0] == b"v1"
     other.set("/app", b"v2")
-    assert fired.wait(10)
+    assert fired.wait(30)
     assert zk.get("/app")[0] == b"v2"
     big = bytes(range(256)) * 3000
     zk.create("/app/big", big)
@@ -132,7 +132,7 @@ def test_close_session_closes_the_socket_after_the_reply(server):
     assert (reply.xid, reply.err, body) == (2, 0, b"")
     assert c.closed_by_server()
     factory = server.main.getCnxnFactory()
-    wait_for(lambda: factory.getNumAliveConnections() == 0, 10, what="connection gone")
+    wait_for(lambda: factory.getNumAliveConnections() == 0, 30, what="connection gone")
 
 
 def test_java_client(jvm, server):

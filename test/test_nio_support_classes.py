@@ -55,7 +55,7 @@ def test_worker_service_assignable_threads_keep_order_per_id(caplog):
     try:
         for i in range(30):
             service.schedule(Recorder(log, i), id=i % 3 - 3)
-        wait_for(lambda: len(log) == 30, 10, what="work done")
+        wait_for(lambda: len(log) == 30, 30, what="work done")
         by_thread: dict[str, list] = {}
         for name, item in log:
             by_thread.setdefault(name, []).append(item)
@@ -63,7 +63,7 @@ def test_worker_service_assignable_threads_keep_order_per_id(caplog):
         for items in by_thread.values():
             assert items == sorted(items) and len({i % 3 for i in items}) == 1
         service.schedule(Recorder(log, "bad", fail=True))
-        wait_for(lambda: ("cleanup", "bad") in log, 10, what="cleanup after failure")
+        wait_for(lambda: ("cleanup", "bad") in log, 30, what="cleanup after failure")
         assert any(r.getMessage() == "Unexpected exception" for r in caplog.records)
     finally:
         service.stop()

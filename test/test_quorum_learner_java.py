@@ -156,7 +156,7 @@ def test_python_follower_with_txns_never_committed_is_truncated(tmp_path):
         py = ens.peer(1)
         with client(leader) as c:
             c.create("/kept", b"k")
-        wait_for(lambda: srvr_zxid(py) == srvr_zxid(leader), 10, what="follower caught up")
+        wait_for(lambda: srvr_zxid(py) == srvr_zxid(leader), 30, what="follower caught up")
         py.stop()
         # a proposal this follower logged and the ensemble never committed
         snapLog = FileTxnSnapLog(py.data_dir, py.data_dir)
@@ -229,7 +229,7 @@ def test_python_peer_without_quorum_serves_reads_in_read_only_mode(tmp_path):
                 other.sync("/")
                 assert other.get("/local-eph")[1].ephemeralOwner == owner
         assert "Upgrading session 0x%x" % owner in py.log_text()
-        wait_for(lambda: srvr_zxid(py) == srvr_zxid(leader), 10, what="follower caught up")
+        wait_for(lambda: srvr_zxid(py) == srvr_zxid(leader), 30, what="follower caught up")
         assert py.four_letter_word("isro") == "rw"
         ens.peer(2).kill9()
         ens.peer(3).kill9()
@@ -337,7 +337,7 @@ def test_python_leader_proposal_that_reached_no_quorum_is_truncated_under_a_java
             ens.peer(1).kill9()
             ens.peer(2).kill9()
             c.create_async("/ghost", b"g")
-            wait_for(lambda: "/ghost" in logged_paths(py), 10, what="the uncommitted proposal logged")
+            wait_for(lambda: "/ghost" in logged_paths(py), 30, what="the uncommitted proposal logged")
             py.kill9()
         finally:
             c.stop()

@@ -4,7 +4,6 @@ watches, multi, ACLs and auth, sessions, and kazoo's recipes."""
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 
 import pytest
@@ -15,7 +14,7 @@ from kazoo.exceptions import (BadArgumentsError, BadVersionError, NoAuthError, N
 from kazoo.protocol.states import EventType
 from kazoo.security import OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, make_acl, make_digest_acl
 
-from javaref import wait_for
+from javaref import four_letter_word, wait_for
 from pyzookeeper.proto.AddWatchRequest import AddWatchRequest
 from pyzookeeper.proto.CreateRequest import CreateRequest
 from pyzookeeper.ZooDefs import Ids, OpCode
@@ -126,7 +125,7 @@ def test_watches_one_shot_data_child_exist(zk, base):
     zk.create(base + "/new", b"")
     zk.set(base, b"changed")
     zk.set(base, b"changed again")  # the data watch fired once already
-    wait_for(lambda: len(events) >= 3, 10, what="three watch events")
+    wait_for(lambda: len(events) >= 3, 30, what="three watch events")
     kinds = sorted((e.type, e.path) for e in events)
     assert kinds == sorted([(EventType.CREATED, base + "/new"), (EventType.CHILD, base),
                             (EventType.CHANGED, base)])
@@ -151,7 +150,7 @@ def test_watch_event_precedes_data_read_after_it(server, zk, base):
     data, _ = zk.get(base)
     order.append(data)
     done.set()
-    wait_for(lambda: "event" in order, 10, what="the watch event")
+    wait_for(lambda: "event" in order, 30, what="the watch event")
     assert order.index("event") < order.index(b"new")
 
 
@@ -252,7 +251,7 @@ def test_session_expiry_removes_ephemerals(server, zk, base):
     other._connection._socket.close()
     other.stop()
     wait_for(lambda: zk.exists(base + "/short") is None, 20, what="session expiry")
-    wait_for(lambda: seen, 5, what="the deletion event")
+    wait_for(lambda: seen, 30, what="the deletion event")
     assert seen[0].type == EventType.DELETED
 
 
@@ -308,16 +307,18 @@ def test_recipes_lock_election_queue_barrier(server, zk, base):
     assert [queue.get(), queue.get(), queue.get()] == [b"a", b"b", b"c"]
     barrier = zk.Barrier(base + "/barrier")
     barrier.create()
-    released = threading.Event()
-    threading.Thread(target=lambda: (barrier.wait(10), released.set()), daemon=True).start()
-    time.sleep(0.2)
-    assert not released.is_set()
+    outcome = []
+    waiter = threading.Thread(target=lambda: outcome.append(barrier.wait(60)), daemon=True)
+    waiter.start()
+    wait_for(lambda: barrier.path in four_letter_word(server.port, "wchp"), 30, what="the barrier's watch")
+    assert outcome == []
     barrier.remove()
-    assert released.wait(10)
+    waiter.join(60)
+    assert outcome == [True]
     election = zk.Election(base + "/election", "me")
     won = threading.Event()
     threading.Thread(target=lambda: election.run(won.set), daemon=True).start()
-    assert won.wait(10)
+    assert won.wait(30)
     election.cancel()
 
 
