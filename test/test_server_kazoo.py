@@ -241,16 +241,14 @@ def test_ip_acl(zk, base):
 
 
 def test_session_expiry_removes_ephemerals(server, zk, base):
-    other = KazooClient(hosts=server.hosts, timeout=1.0)
-    other.start(timeout=15)
-    other.create(base + "/short", b"", ephemeral=True)
     seen = []
-    zk.exists(base + "/short", watch=seen.append)
-    # stop answering pings: close the socket under the client without closing the session
-    sid, pwd = other.client_id
-    other._connection._socket.close()
-    other.stop()
-    wait_for(lambda: zk.exists(base + "/short") is None, 20, what="session expiry")
+    with RawClient("127.0.0.1", server.port) as other:
+        other.connect(timeout_ms=1000)
+        hdr, _ = other.request(OpCode.create, CreateRequest(base + "/short", b"", Ids.OPEN_ACL_UNSAFE, 1))
+        assert hdr.err == 0
+        zk.exists(base + "/short", watch=seen.append)
+    # the socket closed without a closeSession: the node goes when the session expires
+    wait_for(lambda: zk.exists(base + "/short") is None, 30, what="session expiry")
     wait_for(lambda: seen, 30, what="the deletion event")
     assert seen[0].type == EventType.DELETED
 
