@@ -4,6 +4,7 @@ directory afterwards with the same tree."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from kazoo.client import KazooClient
@@ -35,10 +36,12 @@ def test_acknowledged_writes_survive_kill_9(tmp_path):
         zk.start(timeout=20)
         zk.create("/d")
 
-        def writer(n: int) -> None:
-            client = KazooClient(hosts=server.hosts, timeout=10, connection_retry={"max_tries": 0},
-                                 command_retry={"max_tries": 0})
+        clients = [KazooClient(hosts=server.hosts, timeout=10, connection_retry={"max_tries": 0},
+                               command_retry={"max_tries": 0}) for _ in range(4)]
+        for client in clients:
             client.start(timeout=20)
+
+        def writer(n: int, client: KazooClient) -> None:
             i = 0
             try:
                 while not stop.is_set():
@@ -49,18 +52,23 @@ def test_acknowledged_writes_survive_kill_9(tmp_path):
                     i += 1
             except Exception:
                 pass  # the server died under us
-            finally:
-                client.stop()
-                client.close()
 
-        threads = [threading.Thread(target=writer, args=(n,), daemon=True) for n in range(4)]
+        threads = [threading.Thread(target=writer, args=(n, c), daemon=True) for n, c in enumerate(clients)]
         for t in threads:
             t.start()
         wait_for(lambda: len(acked) >= 600, 60, what="600 acknowledged writes")
         server.kill9()
         stop.set()
+        # a create issued after the client saw the connection drop waits for a
+        # reconnection that never comes; stopping the client fails it
+        for client in clients:
+            client.stop()
+        deadline = time.monotonic() + 30
         for t in threads:
-            t.join(20)
+            t.join(max(0.0, deadline - time.monotonic()))
+        assert not any(t.is_alive() for t in threads)
+        for client in clients:
+            client.close()
         zk.stop()
         zk.close()
     finally:
