@@ -34,7 +34,7 @@ import os
 import sys
 from pathlib import Path
 
-from javaref import classpath
+from javaref import QUICK_START, classpath
 from serverprocess import ServerProcess, four_letter_word, free_ports, serving_mode, wait_for
 
 SRC = Path(__file__).resolve().parent.parent / "src"
@@ -127,7 +127,7 @@ class Peer(ServerProcess):
         env = dict(os.environ)
         flags = [*self.ensemble.jvm_flags, *self.jvm_flags]
         if self.kind == "java":
-            cmd = ["java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            cmd = ["java", "-Xmx256m", *QUICK_START,
                    "-Dorg.slf4j.simpleLogger.showDateTime=true",
                    "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss,SSS",
                    *flags, "-cp", classpath("simple"),

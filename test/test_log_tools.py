@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from javaref import classpath
+from javaref import QUICK_START, classpath
 from pyzookeeper.server.persistence.FilePadding import FilePadding
 from pyzookeeper.server.persistence.FileSnap import FileSnap
 from pyzookeeper.server.persistence.SnapStream import SnapStream, StreamMode
@@ -33,7 +33,7 @@ PURGE = ("org.apache.zookeeper.server.PurgeTxnLog", "pyzookeeper.server.PurgeTxn
 
 
 def run_java_tool(main_class: str, args, cwd: Path, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(["java", "-Xmx1g", "-cp", classpath(), main_class, *map(str, args)], cwd=cwd,
+    return subprocess.run(["java", "-Xmx1g", *QUICK_START, "-cp", classpath(), main_class, *map(str, args)], cwd=cwd,
                           capture_output=True, input=input, text=True, timeout=120)
 
 

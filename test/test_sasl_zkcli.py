@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from javaref import ZKCLI, JavaZooKeeperServer
+from javaref import QUICK_START, ZKCLI, JavaZooKeeperServer
 from pyzkserver import PyZooKeeperServer
 
 pytestmark = pytest.mark.java
@@ -36,6 +36,7 @@ SASL_PROVIDER = {"authProvider.1": "org.apache.zookeeper.server.auth.SASLAuthent
 def zkcli(hosts: str, jaas, *command: str) -> str:
     env = dict(os.environ)
     env.pop("CLIENT_JVMFLAGS", None)
+    env["JVMFLAGS"] = " ".join(QUICK_START)
     if jaas is not None:
         env["CLIENT_JVMFLAGS"] = f"-Djava.security.auth.login.config={jaas}"
     result = subprocess.run([str(ZKCLI), "-server", hosts, *command], env=env, capture_output=True, text=True,

@@ -21,7 +21,7 @@ import subprocess
 
 import pytest
 
-from javaref import ZKCLI, JavaZooKeeperServer, wait_for
+from javaref import QUICK_START, ZKCLI, JavaZooKeeperServer, wait_for
 from pyzkserver import PyZooKeeperServer
 from pyzookeeper.ZooDefs import OpCode
 from rawclient import RawClient, RequestWriter, decode_reply
@@ -183,7 +183,7 @@ NOISE = ("SLF4J:", "JLine support", "Connecting to ", "Welcome to ZooKeeper")
 
 
 def run_zkcli(port: int, script: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, CLIENT_JVMFLAGS="-Dzookeeper.sasl.client=false")
+    env = dict(os.environ, CLIENT_JVMFLAGS="-Dzookeeper.sasl.client=false", JVMFLAGS=" ".join(QUICK_START))
     return subprocess.run([str(ZKCLI), "-server", f"127.0.0.1:{port}"], input=script, capture_output=True,
                           text=True, timeout=120, env=env)
 
