@@ -1,10 +1,14 @@
-"""Shared fixtures: the Java reference, JPype, free ports."""
+"""Shared fixtures: the Java reference, JPype, free ports; no server process
+outlives the test run."""
 
 from __future__ import annotations
+
+import warnings
 
 import pytest
 
 from javaref import classpath, free_port, java_missing_reason
+from serverprocess import stop_leftovers
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +34,13 @@ def jvm(java_available):
 @pytest.fixture
 def port() -> int:
     return free_port()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_server_left_behind():
+    """Kills, at the end of the run, any server process a test left running, and
+    says which: a leftover would load the machine for the tests after it."""
+    yield
+    left = stop_leftovers()
+    if left:
+        warnings.warn(f"server processes left running by the tests, now killed: {', '.join(left)}")

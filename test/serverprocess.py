@@ -143,6 +143,17 @@ def serving_mode(port: int, timeout: float = 2.0) -> str | None:
 
 # -- processes --------------------------------------------------------------------------------
 
+_running: set[ServerProcess] = set()
+
+
+def stop_leftovers() -> list[str]:
+    """Kill every server process a test started and did not stop; their names."""
+    left = sorted((server.name for server in _running if server.is_running()))
+    for server in list(_running):
+        server.kill9()
+    return left
+
+
 class ServerProcess:
     """A server child process in its own process group, its output in ``log_path``.
     Subclasses say how it is run (``command``)."""
@@ -173,6 +184,7 @@ class ServerProcess:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
                                          start_new_session=True, cwd=cwd)
         self.stopped = False
+        _running.add(self)
 
     def is_running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -199,6 +211,7 @@ class ServerProcess:
                 self.proc.wait(timeout)
         self.proc = None
         self.stopped = False
+        _running.discard(self)
 
     def kill9(self) -> None:
         self.stop(signal.SIGKILL)

@@ -3,6 +3,7 @@ left for another, an exit is reported at once, nothing is left running."""
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 
@@ -10,7 +11,7 @@ import pytest
 
 from javaref import JavaZooKeeperServer, java_missing_reason
 from pyzkserver import EmbeddedServer, PyZooKeeperServer
-from serverprocess import PORT_POOL, ServerExited, free_port, free_ports, serving_mode, wait_for
+from serverprocess import PORT_POOL, ServerExited, free_port, free_ports, serving_mode, stop_leftovers, wait_for
 
 
 def test_free_ports_are_distinct_bindable_and_outside_the_ephemeral_range():
@@ -82,3 +83,13 @@ def test_an_exit_during_start_is_reported_with_the_log(tmp_path):
         server.start()
     assert time.monotonic() - started < 30
     assert server.proc is None
+
+
+def test_a_server_left_running_is_killed_at_the_end(tmp_path):
+    server = PyZooKeeperServer(tmp_path).start()
+    pid = server.proc.pid
+    assert stop_leftovers() == ["pyzookeeper"]
+    assert server.proc is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert stop_leftovers() == []
