@@ -60,6 +60,7 @@ def _port_pool() -> range:
 
 PORT_POOL = _port_pool()
 _handed_out: set[int] = set()
+_choice = random.SystemRandom().choice  # apart from the random module, which tests may seed
 
 
 def _bindable(port: int) -> bool:
@@ -77,7 +78,7 @@ def free_port() -> int:
     if len(_handed_out) > len(PORT_POOL) // 2:
         _handed_out.clear()
     for _ in range(10000):
-        port = random.choice(PORT_POOL)
+        port = _choice(PORT_POOL)
         if port not in _handed_out and _bindable(port):
             _handed_out.add(port)
             return port
