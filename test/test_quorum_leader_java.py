@@ -106,7 +106,7 @@ def test_restarted_java_follower_resyncs_by_diff_then_by_snap(tmp_path):
             # the follower has logged it (else it rejoins at <epoch, 0>, which
             # no log holds, and gets a snapshot)
             before = zk.exists("/before").czxid
-            wait_for(lambda: last_logged_zxid(follower) >= before, timeout=20)
+            wait_for(lambda: last_logged_zxid(follower) >= before, timeout=30)
             follower.kill9()
             for i in range(20):
                 zk.create(f"/diff-{i}", str(i).encode())
@@ -151,11 +151,11 @@ def test_java_peer_with_txns_never_committed_is_truncated_by_a_python_leader(tmp
             committed = last_logged_zxid(java_leader)
             for sid in (1, 2):
                 ens.peer(sid).sigstop()
-                wait_for(lambda sid=sid: all_threads_stopped(ens.peer(sid)), timeout=10)
+                wait_for(lambda sid=sid: all_threads_stopped(ens.peer(sid)), timeout=30)
             # logged by the leader; the proposal waits unread in the stopped
             # followers' sockets and dies with them
             zk.create_async("/never-committed", b"")
-            wait_for(lambda: last_logged_zxid(java_leader) > committed, timeout=10)
+            wait_for(lambda: last_logged_zxid(java_leader) > committed, timeout=30)
             for p in ens:
                 p.kill9()
         uncommitted = last_logged_zxid(java_leader)
