@@ -382,9 +382,15 @@ VERSION = re.compile(r"(?<=version=)[0-9a-f]+|(?<=zoo\.cfg\.dynamic\.)[0-9a-f]+"
 def symbolic_versions(flat: dict[tuple, str | None]) -> dict[tuple, str | None]:
     """Configuration versions named ``V0``, ``V1``... in numeric order: they are
     zxids, and a client that retries its connect can add a session txn."""
-    found = {m.group(0) for text in flat.values() if text for m in VERSION.finditer(text)}
+    texts = [text for text in flat.values() if text]
+    texts += [part for key in flat for part in key if isinstance(part, str)]
+    found = {m.group(0) for text in texts for m in VERSION.finditer(text)}
     names = {v: f"V{i}" for i, v in enumerate(sorted(found, key=lambda v: int(v, 16)))}
-    return {key: text and VERSION.sub(lambda m: names[m.group(0)], text) for key, text in flat.items()}
+
+    def rename(text):
+        return VERSION.sub(lambda m: names[m.group(0)], text) if isinstance(text, str) else text
+
+    return {tuple(map(rename, key)): rename(text) for key, text in flat.items()}
 
 
 @java
