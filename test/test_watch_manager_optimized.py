@@ -777,10 +777,12 @@ def scenario(server) -> dict:
             _, connections = wchs(port)
 
         def raw_cleaned() -> dict | None:
+            # wchs first: the connection count drops only after the cleaner
+            # has taken the dead watcher's bits out of every path
+            if wchs(port)[1] != connections - 1:
+                return None
             metrics = mntr_watch_metrics(port)
-            done = wchs(port)[1] == connections - 1 and metrics["dead_watchers_cleared"] == metrics[
-                "dead_watchers_queued"]
-            return metrics if done else None
+            return metrics if metrics["dead_watchers_cleared"] == metrics["dead_watchers_queued"] else None
         seen["metrics"] = wait_for(raw_cleaned, timeout=15, what="the raw client's watches cleaned")
     finally:
         for client in list(clients.values()) + [setup]:
