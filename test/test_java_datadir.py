@@ -118,6 +118,12 @@ def test_kill9_while_writing(java_available, tmp_path):
     ours = db_tree(db.getDataTree())
     assert all(f"/k{i}" in ours for i in acked)
 
+    # a kill during the creation of a log leaves it empty; we delete it (see
+    # test_headerless_last_log_is_deleted_and_the_rest_loads), Java 3.8.0
+    # would not start: let it load what we loaded
+    for log in (server.data_dir / "version-2").glob("log.*"):
+        if not (tmp_path / "copy" / "version-2" / log.name).exists():
+            log.unlink()
     restarted = JavaZooKeeperServer(tmp_path / "r", data_dir=server.data_dir, jvm_args=JAVA_FLAGS)
     with restarted:
         assert srvr_zxid(wait_serving(restarted)) == zxid
@@ -252,6 +258,38 @@ def test_bad_crc_in_the_middle_fails_like_java(java_datadir, tmp_path):
     finally:
         server.stop()
     assert "java.io.IOException: CRC check failed" in server.log_text()
+
+
+def headerless_last_log(version2: Path) -> Path:
+    """An empty log after the newest one: what a server killed while creating
+    its next log leaves behind."""
+    newest = max(int(p.name.split(".")[1], 16) for p in version2.glob("log.*"))
+    empty = version2 / f"log.{newest + 0x1000:x}"
+    empty.touch()
+    return empty
+
+
+def test_headerless_last_log_is_deleted_and_the_rest_loads(java_datadir, tmp_path):
+    """Java 3.8.0 cannot start with it (ZOOKEEPER-2332, fixed later by deleting
+    the file); we delete it, with a warning, and load everything else."""
+    data = tmp_path / "data"
+    shutil.copytree(java_datadir.data_dir, data)
+    empty = headerless_last_log(data / "version-2")
+    server = JavaZooKeeperServer(tmp_path / "java", data_dir=data, jvm_args=JAVA_FLAGS)
+    try:
+        with pytest.raises(ServerExited):
+            server.start()
+    finally:
+        server.stop()
+    assert "java.io.EOFException" in server.log_text()
+
+    db = ZKDatabase(FileTxnSnapLog(data, data))
+    assert db.loadDataBase() == java_datadir.zxid
+    assert db_tree(db.getDataTree()) == java_datadir.tree
+    assert not empty.exists()
+    restarted = JavaZooKeeperServer(tmp_path / "java-again", data_dir=data, jvm_args=JAVA_FLAGS)
+    with restarted:
+        assert srvr_zxid(wait_serving(restarted)) == java_datadir.zxid
 
 
 def test_corrupt_newest_java_snapshot_falls_back(java_datadir, tmp_path):

@@ -140,6 +140,7 @@ class FileTxnSnapLog:
         Returns the highest zxid restored (0 for a new empty database, -1 for
         an empty one that must not be trusted)."""
         snapLoadingStartTime = Time.currentElapsedTime()
+        self.removeHeaderlessLastLog()
         deserializeResult = self.snapLog.deserialize(dt, sessions)
         ServerMetrics.getMetrics().STARTUP_SNAP_LOAD_TIME.add(Time.currentElapsedTime() - snapLoadingStartTime)
         txnLog = FileTxnLog(self.dataDir)
@@ -178,6 +179,27 @@ class FileTxnSnapLog:
             dt.lastProcessedZxid = -1
             return -1
         return finalizer()
+
+    def removeHeaderlessLastLog(self) -> None:
+        """Deletes the newest txn log if it is too short to hold its file header.
+
+        A server killed between creating a new log and writing the header leaves
+        such a file; it holds no txn, and Java 3.8.0 cannot start on it
+        (ZOOKEEPER-2332, fixed in later releases by deleting it too). A log that
+        is not the newest is left for the replay to report.
+        """
+        logs = Util.sortDataDir(Util.listFiles(self.dataDir), Util.LOG_FILE_PREFIX, True)
+        if not logs:
+            return
+        newest = logs[-1]
+        try:
+            size = newest.stat().st_size
+        except FileNotFoundError:
+            return
+        if size < FileTxnLog.FILE_HEADER_SIZE:
+            LOG.warning("Deleting %s: %s bytes, shorter than a txn log header (the server stopped while creating it)",
+                        newest, size)
+            newest.unlink()
 
     def fastForwardFromEdits(self, dt, sessions: dict[int, int], listener: PlayBackListener) -> int:
         """Apply every logged txn after ``dt.lastProcessedZxid``; the highest zxid seen."""
