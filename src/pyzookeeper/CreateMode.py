@@ -17,20 +17,28 @@ class CreateMode(enum.Enum):
     PERSISTENT_WITH_TTL = (5, False, False, False, True)
     PERSISTENT_SEQUENTIAL_WITH_TTL = (6, False, True, False, True)
 
+    def __init__(self, flag: int, ephemeral: bool, sequential: bool, container: bool, ttl: bool) -> None:
+        # plain attributes: an enum's .value goes through a descriptor on every read
+        self.flag = flag
+        self.ephemeral = ephemeral
+        self.sequential = sequential
+        self.container = container
+        self.ttl = ttl
+
     def isEphemeral(self) -> bool:
-        return self.value[1]
+        return self.ephemeral
 
     def isSequential(self) -> bool:
-        return self.value[2]
+        return self.sequential
 
     def isContainer(self) -> bool:
-        return self.value[3]
+        return self.container
 
     def isTTL(self) -> bool:
-        return self.value[4]
+        return self.ttl
 
     def toFlag(self) -> int:
-        return self.value[0]
+        return self.flag
 
     @staticmethod
     def fromFlag(flag: int, defaultMode: "CreateMode | None" = None) -> "CreateMode":
@@ -42,4 +50,4 @@ class CreateMode(enum.Enum):
         raise KeeperException.create(Code.BADARGUMENTS)
 
 
-_BY_FLAG = {m.value[0]: m for m in CreateMode}
+_BY_FLAG = {m.flag: m for m in CreateMode}

@@ -94,9 +94,10 @@ class KeeperException(Exception):
     CODE: Code | None = None
 
     def __init__(self, code: Code | int | None = None, path: str | None = None) -> None:
-        self._code = Code(code) if code is not None else self.CODE
+        # the message is built when asked for (str, getMessage): some requests
+        # raise and catch one of these as a matter of course
+        self._code = self.CODE if code is None else code if type(code) is Code else Code(code)
         self._path = path
-        super().__init__(self.getMessage())
 
     def code(self) -> Code:
         return self._code

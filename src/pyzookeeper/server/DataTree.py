@@ -1176,7 +1176,8 @@ class DataTree:
                 self.firstMismatchTxn = False
             return False
         self.RATE_LOGGER.flush()
-        LOG.debug("Digests are matching for Zxid: %s, Digest in log and actual tree: %s", _hex(zxid), logDigest)
+        if LOG.isEnabledFor(logging.DEBUG):
+            LOG.debug("Digests are matching for Zxid: %s, Digest in log and actual tree: %s", _hex(zxid), logDigest)
         return True
 
     def reportDigestMismatch(self, zxid: int) -> None:

@@ -378,11 +378,14 @@ class PrepRequestProcessor(ZooKeeperCriticalThread, RequestProcessor):
         if createMode.isSequential():
             path = path + "%010d" % parentCVersion
         self.validatePath(path, request.sessionId)
-        try:
-            if self.getRecordForPath(path) is not None:
+        # Java calls getRecordForPath and ignores its NoNodeException; the
+        # lookup without the exception answers the same
+        lastChange = self.getOutstandingChange(path)
+        if lastChange is None:
+            if self.zks.getZKDatabase().getNode(path) is not None:
                 raise KeeperException.NodeExistsException(path)
-        except KeeperException.NoNodeException:
-            pass
+        elif lastChange.stat is not None:
+            raise KeeperException.NodeExistsException(path)
         if EphemeralType.get(parentRecord.stat.ephemeralOwner) == EphemeralType.NORMAL:
             raise KeeperException.NoChildrenForEphemeralsException(path)
         newCversion = parentRecord.stat.cversion + 1

@@ -2,12 +2,13 @@
 (DataTree and session timeouts) with its snapshot/log store and the window
 of recently committed proposals that learners sync from.
 
-Deliberate differences: the JDK's ReentrantReadWriteLock is a small class here,
+Deliberate differences: the JDK's ReentrantReadWriteLock is one re-entrant lock here,
 and a loaded database is frozen out of the cyclic garbage collector (``gc.freeze``).
 """
 
 from __future__ import annotations
 
+import _thread
 import gc
 import logging
 import threading
@@ -30,82 +31,22 @@ LOG = logging.getLogger(__name__)
 
 
 
-class ReentrantReadWriteLock:
-    """``java.util.concurrent.locks.ReentrantReadWriteLock``: many readers or
-    one writer; both re-entrant, and the writer may also take the read lock."""
+class ReentrantReadWriteLock(_thread.RLock):
+    """``java.util.concurrent.locks.ReentrantReadWriteLock`` as one re-entrant lock:
+    readers exclude each other too. Under the interpreter lock readers gain nothing
+    from running together, and the write lock is taken for every committed proposal,
+    so it is the C lock itself (``with``, ``lock()``/``unlock()``)."""
 
-    class _Lock:
-        __slots__ = ("lock", "unlock")
+    __slots__ = ()
 
-        def __init__(self, lock, unlock) -> None:
-            self.lock = lock
-            self.unlock = unlock
+    lock = _thread.RLock.acquire
+    unlock = _thread.RLock.release
 
-        def __enter__(self):
-            self.lock()
-            return self
+    def readLock(self) -> "ReentrantReadWriteLock":
+        return self
 
-        def __exit__(self, *exc) -> None:
-            self.unlock()
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition(threading.Lock())
-        self._readers = 0
-        self._writer: int | None = None
-        self._writeHolds = 0
-        self._local = threading.local()
-        self._readLock = ReentrantReadWriteLock._Lock(self._acquireRead, self._releaseRead)
-        self._writeLock = ReentrantReadWriteLock._Lock(self._acquireWrite, self._releaseWrite)
-
-    def readLock(self) -> "ReentrantReadWriteLock._Lock":
-        return self._readLock
-
-    def writeLock(self) -> "ReentrantReadWriteLock._Lock":
-        return self._writeLock
-
-    def getReadHoldCount(self) -> int:
-        return getattr(self._local, "reads", 0)
-
-    def isWriteLockedByCurrentThread(self) -> bool:
-        return self._writer == threading.get_ident()
-
-    def _acquireRead(self) -> None:
-        me = threading.get_ident()
-        with self._cond:
-            while self._writer is not None and self._writer != me:
-                self._cond.wait()
-            self._readers += 1
-        self._local.reads = self.getReadHoldCount() + 1
-
-    def _releaseRead(self) -> None:
-        reads = self.getReadHoldCount()
-        if reads == 0:
-            raise RuntimeError("read lock not held by this thread")
-        self._local.reads = reads - 1
-        with self._cond:
-            self._readers -= 1
-            if self._readers == 0:
-                self._cond.notify_all()
-
-    def _acquireWrite(self) -> None:
-        me = threading.get_ident()
-        with self._cond:
-            if self._writer == me:
-                self._writeHolds += 1
-                return
-            while self._writer is not None or self._readers > 0:
-                self._cond.wait()
-            self._writer = me
-            self._writeHolds = 1
-
-    def _releaseWrite(self) -> None:
-        with self._cond:
-            if self._writer != threading.get_ident():
-                raise RuntimeError("write lock not held by this thread")
-            self._writeHolds -= 1
-            if self._writeHolds == 0:
-                self._writer = None
-                self._cond.notify_all()
+    def writeLock(self) -> "ReentrantReadWriteLock":
+        return self
 
 
 def _parseDouble(text: str) -> float:
@@ -203,11 +144,8 @@ class ZKDatabase:
 
     def getCommittedLog(self) -> tuple[Proposal, ...]:
         """The committed proposals, oldest first (a snapshot of the window)."""
-        with self._lock:
-            if self.logLock.getReadHoldCount() > 0:
-                return tuple(self.committedLog)
-            with self.logLock.readLock():
-                return tuple(self.committedLog)
+        with self.logLock.readLock():
+            return tuple(self.committedLog)
 
     def getDataTreeLastProcessedZxid(self) -> int:
         return self.dataTree.lastProcessedZxid
