@@ -424,6 +424,25 @@ def sample_dir(tmp_path) -> tuple[Path, TreeWriter]:
     return tmp_path / "data", writer
 
 
+def test_only_a_headerless_newest_log_is_deleted(sample_dir, caplog):
+    """A newest log shorter than its header goes (a kill while creating it);
+    other short files (epoch files, temporaries) and shorter older logs stay."""
+    data_dir, writer = sample_dir
+    version2 = data_dir / "version-2"
+    keep = {"currentEpoch": b"1", "acceptedEpoch": b"1", "currentEpoch.tmp": b"2", "log.1.tmp": b""}
+    for name, content in keep.items():
+        (version2 / name).write_bytes(content)
+    newest = max(Util.getZxidFromName(p.name, "log") for p in version2.glob("log.*"))
+    torn = version2 / f"log.{newest + 100:x}"
+    torn.write_bytes(b"ZKLG\0\0")
+    with caplog.at_level(logging.WARNING):
+        db, zxid = load(data_dir)
+    assert zxid == writer.zxid and db_tree(db.getDataTree()) == db_tree(writer.dt)
+    assert not torn.exists()
+    assert f"Deleting {torn}: 6 bytes, shorter than a txn log header" in caplog.text
+    assert all((version2 / name).read_bytes() == content for name, content in keep.items())
+
+
 @pytest.mark.parametrize("mode", [StreamMode.CHECKED, StreamMode.GZIP, StreamMode.SNAPPY])
 def test_snapshot_round_trip_in_each_compression(tmp_path, mode):
     SnapStream.setStreamMode(mode)

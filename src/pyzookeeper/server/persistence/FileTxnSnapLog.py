@@ -188,7 +188,7 @@ class FileTxnSnapLog:
         (ZOOKEEPER-2332, fixed in later releases by deleting it too). A log that
         is not the newest is left for the replay to report.
         """
-        logs = Util.sortDataDir(Util.listFiles(self.dataDir), Util.LOG_FILE_PREFIX, True)
+        logs = FileTxnLog.getLogFiles(Util.listFiles(self.dataDir), 0)
         if not logs:
             return
         newest = logs[-1]
