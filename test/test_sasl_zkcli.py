@@ -45,6 +45,16 @@ def zkcli(hosts: str, jaas, *command: str) -> str:
     return "\n".join(line for line in lines if line.strip() and not line.startswith(("SLF4J", "Connecting to")))
 
 
+def events_apart(output: str) -> str:
+    """zkCli prints watch events from its event thread and results from its
+    main thread, so the two interleave either way: the events (in order), then
+    the rest (in order)."""
+    lines = [line for line in output.splitlines() if line != "WATCHER::"]
+    events = [line for line in lines if line.startswith("WatchedEvent ")]
+    rest = [line for line in lines if not line.startswith("WatchedEvent ")]
+    return "\n".join(events + ["--"] + rest)
+
+
 def session(hosts: str, tmp_path) -> dict[str, str]:
     jaas = {}
     for user, password in (("bob", "bobsecret"), ("alice", "alicesecret"), ("bob", "wrong"), ("super", "adminsecret")):
@@ -52,7 +62,7 @@ def session(hosts: str, tmp_path) -> dict[str, str]:
         path.write_text(CLIENT_JAAS.format(user=user, password=password))
         jaas[user, password] = path
     bob = jaas["bob", "bobsecret"]
-    return {
+    results = {
         "create": zkcli(hosts, bob, "create", "/sasl_node", "data", "sasl:bob:cdrwa"),
         "getAcl": zkcli(hosts, bob, "getAcl", "/sasl_node"),
         "get_bob": zkcli(hosts, bob, "get", "/sasl_node"),
@@ -62,6 +72,7 @@ def session(hosts: str, tmp_path) -> dict[str, str]:
         "get_super_user": zkcli(hosts, jaas["super", "adminsecret"], "get", "/sasl_node"),
         "get_wrong_password": zkcli(hosts, jaas["bob", "wrong"], "get", "/sasl_node"),
     }
+    return {name: events_apart(output) for name, output in results.items()}
 
 
 @pytest.fixture
