@@ -237,6 +237,17 @@ def test_torn_last_entry_like_java(java_datadir, tmp_path):
             zk.close()
 
 
+def java_start_failure(data: Path, workdir: Path) -> str:
+    """The log of a Java server that must refuse to start on ``data``."""
+    server = JavaZooKeeperServer(workdir, data_dir=data, jvm_args=JAVA_FLAGS)
+    try:
+        with pytest.raises(ServerExited):
+            server.start()
+    finally:
+        server.stop()
+    return server.log_text()
+
+
 def test_bad_crc_in_the_middle_fails_like_java(java_datadir, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(java_datadir.data_dir, data)
@@ -251,13 +262,7 @@ def test_bad_crc_in_the_middle_fails_like_java(java_datadir, tmp_path):
     shutil.copytree(data, copy)
     with pytest.raises(OSError, match="CRC check failed"):
         ZKDatabase(FileTxnSnapLog(copy, copy)).loadDataBase()
-    server = JavaZooKeeperServer(tmp_path / "java", data_dir=data, jvm_args=JAVA_FLAGS)
-    try:
-        with pytest.raises(ServerExited):
-            server.start()
-    finally:
-        server.stop()
-    assert "java.io.IOException: CRC check failed" in server.log_text()
+    assert "java.io.IOException: CRC check failed" in java_start_failure(data, tmp_path / "java")
 
 
 def headerless_last_log(version2: Path) -> Path:
@@ -275,13 +280,7 @@ def test_headerless_last_log_is_deleted_and_the_rest_loads(java_datadir, tmp_pat
     data = tmp_path / "data"
     shutil.copytree(java_datadir.data_dir, data)
     empty = headerless_last_log(data / "version-2")
-    server = JavaZooKeeperServer(tmp_path / "java", data_dir=data, jvm_args=JAVA_FLAGS)
-    try:
-        with pytest.raises(ServerExited):
-            server.start()
-    finally:
-        server.stop()
-    assert "java.io.EOFException" in server.log_text()
+    assert "java.io.EOFException" in java_start_failure(data, tmp_path / "java")
 
     db = ZKDatabase(FileTxnSnapLog(data, data))
     assert db.loadDataBase() == java_datadir.zxid
