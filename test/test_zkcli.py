@@ -180,6 +180,9 @@ SESSION_ID = re.compile(r"0x[0-9a-f]{9,16}")
 TIME = re.compile(r"(ctime|mtime) = .*")
 WATCHED = re.compile(r"WatchedEvent state:\S+ type:\S+ path:\S+")
 NOISE = ("SLF4J:", "JLine support", "Connecting to ", "Welcome to ZooKeeper")
+# quit closes the session and exits the JVM at once: the event thread prints
+# the Closed event or not, whichever server is on the other end
+CLOSED = "WatchedEvent state:Closed type:None path:null"
 
 
 def run_zkcli(port: int, script: str) -> subprocess.CompletedProcess:
@@ -196,7 +199,7 @@ def normalise(text: str, port: int) -> tuple[list[str], list[str]]:
     for line in text.splitlines():
         line = TIME.sub(r"\1 = <time>", line).replace(str(port), "<port>")
         line = SESSION_ID.sub("<session>", line)
-        if line.startswith(NOISE) or line in ("", "WATCHER::"):
+        if line.startswith(NOISE) or line in ("", "WATCHER::", CLOSED):
             continue
         if line.startswith("[/") and line.endswith("]"):
             line = "[" + ", ".join(sorted(line[1:-1].split(", "))) + "]"
