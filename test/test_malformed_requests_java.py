@@ -177,9 +177,14 @@ def outcome(port: int, op: int, payload: bytes) -> list:
         client.close()
 
 
+def first_error(out: list) -> int | None:
+    """The error code of the reply an outcome begins with, if it begins with one."""
+    return out[0][1] if out and isinstance(out[0], tuple) and out[0][0] == 1 else None
+
+
 def known_difference(op: int, payload: bytes, java: list, py: list) -> bool:
     """One of the later-3.8 fixes this server has (see the module docstring)."""
-    if op == OpCode.exists and java[:1] and py[:1] and java[0][1:2] == (0,) and py[0][1:2] == (-102,):
+    if op == OpCode.exists and first_error(java) == 0 and first_error(py) == -102:
         return True
     if op != OpCode.multi:
         return False
