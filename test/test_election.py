@@ -152,8 +152,12 @@ KEY_EVENTS = [
 
 def key_events(text: str, pattern: re.Pattern, level_group: int, msg_group: int,
                last: str = "FOLLOWING") -> list[tuple[str, str]]:
-    """The (event, level) sequence of the election lines up to ``last``, repeated
-    notifications counted once."""
+    """The (event, level) sequence of the election lines from the first LOOKING up
+    to ``last``, repeated notifications counted once.
+
+    Lines before LOOKING are left out: the WorkerReceiver thread logs a
+    notification from a peer that is already looking as soon as it arrives,
+    which can be before the QuorumPeer thread logs LOOKING (Java's peers too)."""
     events: list[tuple[str, str]] = []
     for line in text.splitlines():
         m = pattern.match(line)
@@ -162,6 +166,8 @@ def key_events(text: str, pattern: re.Pattern, level_group: int, msg_group: int,
         message = m.group(msg_group)
         for name, regex in KEY_EVENTS:
             if regex.match(message):
+                if not events and name != "LOOKING":
+                    break
                 if not events or events[-1][0] != name:
                     events.append((name, m.group(level_group)))
                 break
