@@ -2,12 +2,14 @@
 3.8 peers (marked ``soak``; ``make soak``).
 
 Writers keep creating and updating znodes through every peer while, round
-after round, a peer (the leader in most rounds, a follower in the others) is
-killed with SIGKILL and started again, or frozen with SIGSTOP until the
-others serve without it and then let go on. At the end every peer must hold
-the same tree, every write acknowledged to a client must be in it, and every
-acknowledged update's version must be in place (a later one may have
-followed it).
+after round, a peer (the leader in most rounds, a follower or the observer in
+the others) is killed with SIGKILL and started again, or frozen with SIGSTOP
+until the others serve without it and then let go on. Ensembles of three
+participants (Python only and mixed with Java) and of four mixed participants
+and an observer (Python or Java) are run. At the end every peer must hold the
+same tree, every write acknowledged to a client must be in it, and every
+acknowledged update's version must be in place (a later one may have followed
+it).
 
 ``ZK_FAULT_ROUNDS`` sets the number of fault rounds per ensemble (default 6),
 ``ZK_FAULT_SEED`` the choice of victims.
@@ -101,6 +103,8 @@ def fault_rounds(ens: Ensemble, rnd: random.Random, rounds: int, acked) -> list[
     and then let it go on (SIGCONT). The victim is the leader two times in
     three. Returns what was done, for the report."""
     done = []
+    followers = sum(1 for p in ens if not p.observer) - 1
+    observers = sum(1 for p in ens if p.observer)
     for _ in range(rounds):
         modes = ens.wait_for_modes(timeout=90)
         leader = next(sid for sid, m in modes.items() if m == "leader")
@@ -119,9 +123,11 @@ def fault_rounds(ens: Ensemble, rnd: random.Random, rounds: int, acked) -> list[
             peer.sigstop()
             ens.wait_for_modes(rest, timeout=90)
             if victim != leader:
-                # the leader drops the frozen follower once syncLimit passes
-                wait_for(lambda: "zk_synced_followers\t1\n" in ens.peer(leader).four_letter_word("mntr"),
-                         timeout=90, what="the leader to drop the frozen follower")
+                # the leader drops the frozen learner once syncLimit passes without a word from it
+                synced = (f"zk_synced_observers\t{observers - 1}\n" if peer.observer
+                          else f"zk_synced_followers\t{followers - 1}\n")
+                wait_for(lambda: synced in ens.peer(leader).four_letter_word("mntr"),
+                         timeout=90, what="the leader to drop the frozen learner")
             target = acked() + 20
             wait_for(lambda: acked() >= target, timeout=90, what="writes while a peer is frozen")
             peer.sigcont()
@@ -129,13 +135,19 @@ def fault_rounds(ens: Ensemble, rnd: random.Random, rounds: int, acked) -> list[
     return done
 
 
-@pytest.mark.parametrize("kinds", [["py", "py", "py"], ["py", "py", "java"], ["java", "java", "py"]],
-                         ids=["python", "two-python-one-java", "one-python-two-java"])
-def test_acknowledged_writes_survive_repeated_faults(tmp_path, kinds):
+@pytest.mark.parametrize("kinds, observers", [
+    (["py", "py", "py"], ()),
+    (["py", "py", "java"], ()),
+    (["java", "java", "py"], ()),
+    (["py", "java", "py", "java", "py"], (5,)),
+    (["py", "java", "py", "java", "java"], (5,)),
+], ids=["python", "two-python-one-java", "one-python-two-java", "four-mixed-and-a-python-observer",
+        "four-mixed-and-a-java-observer"])
+def test_acknowledged_writes_survive_repeated_faults(tmp_path, kinds, observers):
     if "java" in kinds and java_missing_reason() is not None:
         pytest.skip(java_missing_reason())
     rnd = random.Random(SEED)
-    with Ensemble(tmp_path, kinds, tick_time=500, extra_cfg={"snapCount": "400"}) as ens:
+    with Ensemble(tmp_path, kinds, observers=observers, tick_time=500, extra_cfg={"snapCount": "400"}) as ens:
         ens.start()
         ens.wait_for_modes(timeout=90)
         setup = KazooClient(hosts=ens.connect_string, timeout=10)
