@@ -166,6 +166,7 @@ class ServerProcess:
         self.log_path = self.workdir / log_name
         self.proc: subprocess.Popen | None = None
         self.stopped = False  # SIGSTOPped
+        self.file_size_limit: int | None = None  # RLIMIT_FSIZE of the process, in bytes
 
     def command(self) -> tuple[list[str], dict[str, str] | None]:
         """The command line and environment (None: this process's) of the server."""
@@ -177,6 +178,9 @@ class ServerProcess:
         if self.is_running():
             raise RuntimeError(f"{self.name} is already running")
         cmd, env = self.command()
+        if self.file_size_limit is not None:
+            # writes past the limit fail with EFBIG, as on a full disk
+            cmd = ["prlimit", f"--fsize={self.file_size_limit}", "--", *cmd]
         self.workdir.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             if banner:

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from kazoo.client import KazooClient
+from kazoo.exceptions import ConnectionLoss
 
 from javaref import JavaZooKeeperServer, java_missing_reason, wait_for
 from pyzkserver import PyZooKeeperServer
@@ -97,3 +98,57 @@ def test_acknowledged_writes_survive_kill_9(tmp_path):
         zk.stop()
         zk.close()
     assert java_tree == tree
+
+
+FULL_DISK_LINES = [
+    "Severe unrecoverable error, from thread : SyncThread:0",
+    "Thread SyncThread:0 exits, error code 1",
+    "SyncRequestProcessor exited!",
+    "Exiting normally",
+]
+
+
+@pytest.mark.parametrize("kind", ["py", "java"])
+def test_a_full_disk_stops_the_server_and_loses_no_acknowledged_write(tmp_path, kind):
+    """A server whose txn log cannot grow (RLIMIT_FSIZE: writes fail with EFBIG,
+    as on a full disk) stops as Java's does, from SyncThread, exit code 0; restarted
+    with room, our server and Java's load the cut log and serve every
+    acknowledged write."""
+    if java_missing_reason():
+        pytest.skip(java_missing_reason())
+    cfg = {"preAllocSize": "16", "snapCount": "100000"}
+    data_dir = tmp_path / "data"
+    server_class = PyZooKeeperServer if kind == "py" else JavaZooKeeperServer
+    server = server_class(tmp_path / kind, extra_cfg=cfg, data_dir=data_dir)
+    server.file_size_limit = 200_000
+    acked: list[str] = []
+    try:
+        server.start()
+        zk = KazooClient(hosts=server.hosts, timeout=10, connection_retry={"max_tries": 0},
+                         command_retry={"max_tries": 0})
+        zk.start(timeout=20)
+        with pytest.raises(ConnectionLoss):
+            for _ in range(10_000):
+                acked.append(zk.create("/n-", b"x" * 500, sequence=True))
+        zk.stop()
+        zk.close()
+        assert server.proc.wait(30) == 0
+    finally:
+        server.stop()
+    assert 100 < len(acked) < 400
+    text = server.log_text()
+    positions = [text.find(line) for line in FULL_DISK_LINES]
+    assert -1 not in positions and positions == sorted(positions), positions
+    assert "File too large" in text
+
+    trees = {}
+    for label, reader in (("py", PyZooKeeperServer), ("java", JavaZooKeeperServer)):
+        with reader(tmp_path / f"after-{label}", extra_cfg=cfg, data_dir=data_dir) as again:
+            zk = KazooClient(hosts=again.hosts, timeout=10)
+            zk.start(timeout=20)
+            trees[label] = _tree(zk, "/")
+            zk.stop()
+            zk.close()
+    assert trees["py"] == trees["java"]
+    missing = [p for p in acked if p not in trees["py"]]
+    assert not missing, f"{len(missing)} acknowledged writes lost, e.g. {missing[:5]}"

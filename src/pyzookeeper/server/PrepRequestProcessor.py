@@ -91,14 +91,17 @@ class PrepRequestProcessor(ZooKeeperCriticalThread, RequestProcessor):
                  self.zks.getServerId(), "true" if self.zks.reconfigEnabled else "false")
         metrics = ServerMetrics.getMetrics()
         submitted = self.submittedRequests
-        while True:
-            metrics.PREP_PROCESSOR_QUEUE_SIZE.add(submitted.qsize())
-            request = submitted.get()
-            metrics.PREP_PROCESSOR_QUEUE_TIME.add(Time.currentElapsedTime() - request.prepQueueStartTime)
-            if request is Request.requestOfDeath:
-                break
-            request.prepStartTime = Time.currentElapsedTime()
-            self.pRequest(request)
+        try:
+            while True:
+                metrics.PREP_PROCESSOR_QUEUE_SIZE.add(submitted.qsize())
+                request = submitted.get()
+                metrics.PREP_PROCESSOR_QUEUE_TIME.add(Time.currentElapsedTime() - request.prepQueueStartTime)
+                if request is Request.requestOfDeath:
+                    break
+                request.prepStartTime = Time.currentElapsedTime()
+                self.pRequest(request)
+        except Exception as e:
+            self.handleException(self.getName(), e)
         LOG.info("PrepRequestProcessor exited loop!")
 
     # -- outstanding changes --------------------------------------------------

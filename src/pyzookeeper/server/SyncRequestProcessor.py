@@ -94,41 +94,44 @@ class SyncRequestProcessor(ZooKeeperCriticalThread, RequestProcessor):
         toFlush = self.toFlush
         self.resetSnapshotStats()
         self.lastFlushTime = Time.currentElapsedTime()
-        while True:
-            metrics.SYNC_PROCESSOR_QUEUE_SIZE.add(queued.qsize())
-            pollTime = min(zks.getMaxWriteQueuePollTime(), self.getRemainingDelay())
-            try:
-                if pollTime > 0:
-                    si = queued.get(timeout=pollTime / 1000.0)
-                else:
-                    si = queued.get_nowait()
-            except queue.Empty:
-                # nothing more to batch: flush now, then wait for the next write
-                self.flush()
-                si = queued.get()
-            if si is REQUEST_OF_DEATH:
-                break
-            startProcessTime = Time.currentElapsedTime()
-            metrics.SYNC_PROCESSOR_QUEUE_TIME.add(startProcessTime - si.syncQueueStartTime)
-            if not si.isThrottled() and zkDb.append(si):
-                if self.shouldSnapshot():
-                    self.resetSnapshotStats()
-                    zkDb.rollLog()
-                    if not self.snapThreadMutex.acquire(blocking=False):
-                        LOG.warning("Too busy to snap, skipping")
+        try:
+            while True:
+                metrics.SYNC_PROCESSOR_QUEUE_SIZE.add(queued.qsize())
+                pollTime = min(zks.getMaxWriteQueuePollTime(), self.getRemainingDelay())
+                try:
+                    if pollTime > 0:
+                        si = queued.get(timeout=pollTime / 1000.0)
                     else:
-                        _SnapshotThread(zks, self.snapThreadMutex).start()
-            elif not toFlush:
-                if self.nextProcessor is not None:
-                    self.nextProcessor.processRequest(si)
-                    flush = getattr(self.nextProcessor, "flush", None)
-                    if flush is not None:
-                        flush()
-                continue
-            toFlush.append(si)
-            if self.shouldFlush():
-                self.flush()
-            metrics.SYNC_PROCESS_TIME.add(Time.currentElapsedTime() - startProcessTime)
+                        si = queued.get_nowait()
+                except queue.Empty:
+                    # nothing more to batch: flush now, then wait for the next write
+                    self.flush()
+                    si = queued.get()
+                if si is REQUEST_OF_DEATH:
+                    break
+                startProcessTime = Time.currentElapsedTime()
+                metrics.SYNC_PROCESSOR_QUEUE_TIME.add(startProcessTime - si.syncQueueStartTime)
+                if not si.isThrottled() and zkDb.append(si):
+                    if self.shouldSnapshot():
+                        self.resetSnapshotStats()
+                        zkDb.rollLog()
+                        if not self.snapThreadMutex.acquire(blocking=False):
+                            LOG.warning("Too busy to snap, skipping")
+                        else:
+                            _SnapshotThread(zks, self.snapThreadMutex).start()
+                elif not toFlush:
+                    if self.nextProcessor is not None:
+                        self.nextProcessor.processRequest(si)
+                        flush = getattr(self.nextProcessor, "flush", None)
+                        if flush is not None:
+                            flush()
+                    continue
+                toFlush.append(si)
+                if self.shouldFlush():
+                    self.flush()
+                metrics.SYNC_PROCESS_TIME.add(Time.currentElapsedTime() - startProcessTime)
+        except BaseException as e:
+            self.handleException(self.getName(), e)
         LOG.info("SyncRequestProcessor exited!")
 
     def flush(self) -> None:
