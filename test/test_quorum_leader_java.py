@@ -239,3 +239,28 @@ def test_kill_9_of_a_python_leader_under_writes_loses_no_acknowledged_write(tmp_
                 pzk.sync("/")
                 children = {"/" + c for c in pzk.get_children("/")}
                 assert set(acked) <= children
+
+
+def mntr_keys(peer) -> list[str]:
+    return [line.split("\t", 1)[0] for line in peer.four_letter_word("mntr").splitlines()]
+
+
+def test_mntr_lines_come_in_javas_order_for_leader_and_follower(tmp_path):
+    """A Python follower beside a Java follower, and a Python leader in place of a
+    Java leader, list the same mntr lines in the same order (the metrics maps
+    iterate as Java's ConcurrentHashMaps, gauges registered and removed by role)."""
+    with Ensemble(tmp_path / "java-leads", ["py", "java", "java"]) as ens:
+        start_with_leader(ens, 3, 2)
+        with Client(ens.peer(1)) as zk:
+            zk.create("/written", b"x")
+        python_follower, java_follower = mntr_keys(ens.peer(1)), mntr_keys(ens.peer(2))
+        java_leader = mntr_keys(ens.peer(3))
+    with Ensemble(tmp_path / "python-leads", ["java", "java", "py"]) as ens:
+        start_with_python_leader(ens, 3)
+        with Client(ens.peer(1)) as zk:
+            zk.create("/written", b"x")
+        python_leader = mntr_keys(ens.peer(3))
+    assert python_follower[:3] == ["zk_version", "zk_server_state", "zk_peer_state"]
+    assert python_follower == java_follower
+    assert "zk_learners" in python_leader
+    assert python_leader == java_leader

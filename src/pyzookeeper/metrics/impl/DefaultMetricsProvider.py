@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pyzookeeper.common.java_concurrent_hash_map import JavaConcurrentHashMap
 from pyzookeeper.metrics.Counter import Counter
 from pyzookeeper.metrics.CounterSet import CounterSet
 from pyzookeeper.metrics.Gauge import Gauge, GaugeLike
@@ -59,14 +60,14 @@ class DefaultMetricsProvider(MetricsProvider):
                      "summaries", "basicSummarySets", "summarySets", "_lock")
 
         def __init__(self) -> None:
-            self.gauges: dict[str, Callable[[], Any]] = {}
-            self.gaugeSets: dict[str, Callable[[], Mapping[str, Any]]] = {}
-            self.counters: dict[str, SimpleCounter] = {}
-            self.counterSets: dict[str, SimpleCounterSet] = {}
-            self.basicSummaries: dict[str, AvgMinMaxCounter] = {}
-            self.summaries: dict[str, AvgMinMaxPercentileCounter] = {}
-            self.basicSummarySets: dict[str, AvgMinMaxCounterSet] = {}
-            self.summarySets: dict[str, AvgMinMaxPercentileCounterSet] = {}
+            self.gauges: JavaConcurrentHashMap[Callable[[], Any]] = JavaConcurrentHashMap()
+            self.gaugeSets: JavaConcurrentHashMap[Callable[[], Mapping[str, Any]]] = JavaConcurrentHashMap()
+            self.counters: JavaConcurrentHashMap[SimpleCounter] = JavaConcurrentHashMap()
+            self.counterSets: JavaConcurrentHashMap[SimpleCounterSet] = JavaConcurrentHashMap()
+            self.basicSummaries: JavaConcurrentHashMap[AvgMinMaxCounter] = JavaConcurrentHashMap()
+            self.summaries: JavaConcurrentHashMap[AvgMinMaxPercentileCounter] = JavaConcurrentHashMap()
+            self.basicSummarySets: JavaConcurrentHashMap[AvgMinMaxCounterSet] = JavaConcurrentHashMap()
+            self.summarySets: JavaConcurrentHashMap[AvgMinMaxPercentileCounterSet] = JavaConcurrentHashMap()
             self._lock = threading.Lock()
 
         def getContext(self, name: str) -> MetricsContext:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyzookeeper.common.java_concurrent_hash_map import JavaConcurrentHashMap
 from pyzookeeper.metrics.SummarySet import SummarySet
 from pyzookeeper.server.metric.AvgMinMaxPercentileCounter import AvgMinMaxPercentileCounter
 from pyzookeeper.server.metric.Metric import Metric
@@ -16,7 +17,7 @@ class AvgMinMaxPercentileCounterSet(Metric, SummarySet):
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.counters: dict[str, AvgMinMaxPercentileCounter] = {}
+        self.counters: JavaConcurrentHashMap[AvgMinMaxPercentileCounter] = JavaConcurrentHashMap()
 
     def _getCounterForKey(self, key: str) -> AvgMinMaxPercentileCounter:
         return self.counters.setdefault(key, AvgMinMaxPercentileCounter(key + "_" + self.name))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyzookeeper.common.java_concurrent_hash_map import JavaConcurrentHashMap
 from pyzookeeper.metrics.CounterSet import CounterSet
 from pyzookeeper.server.metric.Metric import Metric
 from pyzookeeper.server.metric.SimpleCounter import SimpleCounter
@@ -16,7 +17,7 @@ class SimpleCounterSet(Metric, CounterSet):
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.counters: dict[str, SimpleCounter] = {}
+        self.counters: JavaConcurrentHashMap[SimpleCounter] = JavaConcurrentHashMap()
 
     def add(self, key: str, delta: int) -> None:
         counter = self.counters.get(key)
