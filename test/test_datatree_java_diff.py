@@ -448,8 +448,13 @@ def jitems(jmap):
     return [(e.getKey(), e.getValue()) for e in jmap.entrySet()]
 
 
-def java_ephemerals(j) -> dict[int, set[str]]:
-    return {int(k): {str(p) for p in v} for k, v in jitems(j.getEphemerals())}
+def java_ephemerals(j) -> list[tuple[int, list[str]]]:
+    """Java's getEphemerals() and its sets, in their iteration order."""
+    return [(int(k), [str(p) for p in v]) for k, v in jitems(j.getEphemerals())]
+
+
+def our_ephemerals(py: DataTree) -> list[tuple[int, list[str]]]:
+    return [(k, list(v)) for k, v in py.getEphemerals().items()]
 
 
 def acl_tuple(acl) -> tuple:
@@ -487,9 +492,10 @@ def assert_same_tree(py: DataTree, jt: JavaTree, where: str) -> None:
         assert node.acl == jt.node_acl_id(jnode), f"{where}: acl id of {path!r}"
         assert [acl_tuple(a) for a in py.getACL(node)] == [acl_tuple(a) for a in j.getACL(jnode)], path
         assert set(node.getChildren()) == {str(c) for c in jnode.getChildren()}, f"{where}: children of {path!r}"
-    assert py.getEphemerals() == java_ephemerals(j), where
-    assert py.getContainers() == {str(p) for p in j.getContainers()}, where
-    assert py.getTtls() == {str(p) for p in j.getTtls()}, where
+    assert our_ephemerals(py) == java_ephemerals(j), where
+    assert list(py.getSessions()) == [int(k) for k in j.getSessions()], where
+    assert list(py.getContainers()) == [str(p) for p in j.getContainers()], where
+    assert list(py.getTtls()) == [str(p) for p in j.getTtls()], where
     assert py.getEphemeralsCount() == j.getEphemeralsCount(), where
     assert py.getTreeDigest() == j.getTreeDigest(), where
     assert py.lastProcessedZxid == j.lastProcessedZxid, where
@@ -679,9 +685,9 @@ def assert_loaded_same(py: DataTree, jt: JavaTree) -> None:
         assert node.acl == jt.node_acl_id(jnode), path
         assert [acl_tuple(a) for a in py.getACL(node)] == [acl_tuple(a) for a in j.getACL(jnode)], path
         assert set(node.getChildren()) == {str(c) for c in jnode.getChildren()}, path
-    assert py.getEphemerals() == java_ephemerals(j)
-    assert py.getContainers() == {str(p) for p in j.getContainers()}
-    assert py.getTtls() == {str(p) for p in j.getTtls()}
+    assert our_ephemerals(py) == java_ephemerals(j)
+    assert list(py.getContainers()) == [str(p) for p in j.getContainers()]
+    assert list(py.getTtls()) == [str(p) for p in j.getTtls()]
     assert py.getTreeDigest() == j.getTreeDigest()
     assert py.approximateDataSize() == j.approximateDataSize()
     assert py.cachedApproximateDataSize() == j.cachedApproximateDataSize()

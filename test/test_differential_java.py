@@ -44,6 +44,7 @@ import os
 import random
 import socket
 import struct
+import time
 from collections import namedtuple
 
 import pytest
@@ -1354,5 +1355,47 @@ def test_random_requests_under_other_settings(java_available, tmp_path, flags):
     finally:
         java.close()
         py.close()
+        py_server.stop()
+        java_server.stop()
+
+
+def test_container_and_ttl_cleanup_order(java_available, tmp_path):
+    """Empty containers and expired TTL nodes are deleted in the order of Java's
+    candidate set (a HashSet filled from the DataTree's ConcurrentHashMap-backed
+    sets): a client watching them all sees the same NodeDeleted sequence."""
+    java_server, py_server = start_pair(tmp_path, ["-Dzookeeper.extendedTypesEnabled=true",
+                                                   "-Dznode.container.checkIntervalMs=300"])
+    p = Pair(java_server.port, py_server.port, keep_order=True)
+    try:
+        base = "/cleanup"
+        p.create(0, base)
+        create = lambda path, flags: W().string(path).buffer(b"").acls(OPEN).int(flags)
+        nodes = []
+        for i in range(14):
+            # each with a child from the start: a TTL node of 1 ms would go at the next check
+            for node, op, body in ((f"{base}/c{i}", OpCode.createContainer, create(f"{base}/c{i}", 4)),
+                                   (f"{base}/t{i}", OpCode.createTTL, create(f"{base}/t{i}", 5).long(1))):
+                nodes.append(node)
+                both = multi_body((op, body.getvalue()), (OpCode.create, create(f"{node}/x", 0).getvalue()))
+                assert p.same(0, OpCode.multi, both)[0][3] == 0
+                p.same(1, OpCode.exists, W().string(node).bool(True).getvalue())
+        # every node becomes a candidate at once
+        deletes = multi_body(*[(OpCode.delete, W().string(f"{node}/x").int(-1).getvalue()) for node in nodes])
+        assert p.same(0, OpCode.multi, deletes)[0][3] == 0
+
+        def deleted(ep: Endpoint) -> list:
+            events: list = []
+            deadline = time.monotonic() + 30
+            while len(events) < len(nodes) and time.monotonic() < deadline:
+                events += [o for o in ep.read_replies(1, [OpCode.ping], send=(-2, OpCode.ping)) if o[0] == "event"]
+                time.sleep(0.05)
+            return events
+
+        java_events, py_events = deleted(p.java), deleted(p.py)
+        assert len(java_events) == len(nodes)
+        assert sorted(java_events) != java_events  # not in creation or name order by chance
+        assert py_events == java_events
+    finally:
+        p.close()
         py_server.stop()
         java_server.stop()

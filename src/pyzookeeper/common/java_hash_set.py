@@ -32,9 +32,12 @@ from __future__ import annotations
 
 import struct
 import threading
-from collections.abc import Iterable, Iterator, MutableSet
+from collections.abc import Callable, Iterable, Iterator, MutableSet
 from contextlib import AbstractContextManager
 from itertools import repeat
+from typing import TypeVar
+
+K = TypeVar("K")
 
 _DIGITS = b"0123456789abcdefghijklmnopqrstu"
 # ASCII code c = low + 31 * high with both base-31 digits, so that the hash
@@ -255,3 +258,34 @@ class JavaHashSet(MutableSet):
             self._inOrder = False
             if len(m) > self._limit:
                 self._grow(name)
+
+
+def hash_map_order(keys: Iterable[K], hashCode: Callable[[K], int]) -> list[K]:
+    """The iteration order of ``new HashMap<>()`` after putting each of the
+    distinct ``keys`` in turn, ``hashCode`` giving a key's Java hash: the order
+    of the puts, stably sorted by bucket of the final table (which doubles past
+    three quarters full, and when a bucket below 64 gets a ninth key)."""
+    names: list[K] = []
+    spreads: list[int] = []
+    capacity = 16
+    counts: dict[int, int] = {}
+    for key in keys:
+        h = hashCode(key)
+        spread = h ^ (h >> 16)
+        names.append(key)
+        spreads.append(spread)
+        bucket = spread & (capacity - 1)
+        counts[bucket] = counts.get(bucket, 0) + 1
+        grown = capacity
+        if counts[bucket] > _TREEIFY_THRESHOLD and grown < _MIN_TREEIFY_CAPACITY:
+            grown <<= 1
+        if len(names) > (grown * 3) >> 2:
+            grown <<= 1
+        if grown != capacity:
+            capacity = grown
+            counts = {}
+            for s in spreads:
+                counts[s & (capacity - 1)] = counts.get(s & (capacity - 1), 0) + 1
+    mask = capacity - 1
+    order = sorted(range(len(names)), key=lambda i: spreads[i] & mask)
+    return [names[i] for i in order]

@@ -7,6 +7,7 @@ import logging
 import threading
 
 from pyzookeeper.common import Time
+from pyzookeeper.common.java_hash_set import JavaHashSet
 from pyzookeeper.server.EphemeralType import EphemeralType
 from pyzookeeper.server.Request import Request
 from pyzookeeper.server.ZooKeeperThread import ZooKeeperThread
@@ -60,10 +61,10 @@ class ContainerManager:
     def getMinIntervalMs(self) -> int:
         return 60_000 // self.maxPerMinute
 
-    def getCandidates(self) -> set[str]:
+    def getCandidates(self) -> JavaHashSet:
         tree = self.zkDb.getDataTree()
-        candidates = set()
-        for containerPath in list(tree.getContainers()):
+        candidates = JavaHashSet()
+        for containerPath in tree.getContainers():
             node = tree.getNode(containerPath)
             if node is not None and not node.getChildren():
                 # cversion 0: never had a child; only removed once old enough, if configured
@@ -71,7 +72,7 @@ class ContainerManager:
                     candidates.add(containerPath)
                 elif self.maxNeverUsedIntervalMs != 0 and self.getElapsed(node) > self.maxNeverUsedIntervalMs:
                     candidates.add(containerPath)
-        for ttlPath in list(tree.getTtls()):
+        for ttlPath in tree.getTtls():
             node = tree.getNode(ttlPath)
             if node is not None and not node.getChildren():
                 owner = node.stat.ephemeralOwner

@@ -23,7 +23,8 @@ from collections import deque
 
 from pyzookeeper import Quotas
 from pyzookeeper.common import PathUtils
-from pyzookeeper.common.java_hash_set import JavaHashSet
+from pyzookeeper.common.java_concurrent_hash_map import JavaConcurrentHashMap, long_hash
+from pyzookeeper.common.java_hash_set import JavaHashSet, hash_map_order
 from pyzookeeper.common.PathTrie import PathTrie
 from pyzookeeper.data.ACL import ACL
 from pyzookeeper.data.Stat import Stat
@@ -222,9 +223,10 @@ class DataTree:
         self.nodes = NodeHashMapImpl(digestCalculator)
         self.nodeDataSize = 0
         self.pTrie = PathTrie()
-        self.ephemerals: dict[int, JavaHashSet] = {}
-        self.containers: set[str] = set()
-        self.ttls: set[str] = set()
+        self.ephemerals: JavaConcurrentHashMap[JavaHashSet] = JavaConcurrentHashMap(long_hash)
+        # Java's sets backed by ConcurrentHashMaps: the value is always True
+        self.containers: JavaConcurrentHashMap[bool] = JavaConcurrentHashMap()
+        self.ttls: JavaConcurrentHashMap[bool] = JavaConcurrentHashMap()
         self.aclCache = ReferenceCountedACLCache()
         self.digestFromLoadedSnapshot: DataTree.ZxidDigest | None = None
         self.lastProcessedZxidDigest: DataTree.ZxidDigest | None = None
@@ -265,17 +267,19 @@ class DataTree:
         """``getEphemerals(sessionId)``: a copy (Java's clone) of that session's
         ephemeral paths; ``getEphemerals()``: a copy of the whole session -> paths map."""
         if sessionId is None:
-            return {owner: JavaHashSet.copy_of(paths) for owner, paths in list(self.ephemerals.items())}
+            # a HashMap<Long, Set<String>> filled in the order of the ConcurrentHashMap
+            copies = {owner: JavaHashSet.copy_of(paths) for owner, paths in self.ephemerals.items()}
+            return {owner: copies[owner] for owner in hash_map_order(copies, long_hash)}
         retv = self.ephemerals.get(sessionId)
         if retv is None:
             return JavaHashSet()
         return retv.clone()
 
-    def getContainers(self) -> set[str]:
-        return set(self.containers)
+    def getContainers(self) -> JavaHashSet:
+        return JavaHashSet.copy_of(self.containers.keys_in_order())
 
-    def getTtls(self) -> set[str]:
-        return set(self.ttls)
+    def getTtls(self) -> JavaHashSet:
+        return JavaHashSet.copy_of(self.ttls.keys_in_order())
 
     def getSessions(self) -> list[int]:
         """The sessions that own ephemeral nodes."""
@@ -294,7 +298,7 @@ class DataTree:
         return self.dataWatches.size() + self.childWatches.size()
 
     def getEphemeralsCount(self) -> int:
-        return sum(len(paths) for paths in list(self.ephemerals.values()))
+        return sum(len(paths) for paths in self.ephemerals.values())
 
     def approximateDataSize(self) -> int:
         """Sum of path lengths and data sizes of every map entry."""
@@ -464,9 +468,9 @@ class DataTree:
             if ephemeralOwner != 0:
                 ephemeralType = _get_ephemeral_type(ephemeralOwner)
                 if ephemeralType is _CONTAINER:
-                    self.containers.add(path)
+                    self.containers.setdefault(path, True)
                 elif ephemeralType is _TTL:
-                    self.ttls.add(path)
+                    self.ttls.setdefault(path, True)
                 else:
                     paths = self.ephemerals.get(ephemeralOwner)
                     if paths is None:
@@ -522,9 +526,9 @@ class DataTree:
             if eowner != 0:
                 ephemeralType = _get_ephemeral_type(eowner)
                 if ephemeralType is _CONTAINER:
-                    self.containers.discard(path)
+                    self.containers.pop(path, None)
                 elif ephemeralType is _TTL:
-                    self.ttls.discard(path)
+                    self.ttls.pop(path, None)
                 else:
                     paths = self.ephemerals.get(eowner)
                     if paths is not None:
@@ -975,9 +979,9 @@ class DataTree:
                 if eowner != 0:
                     ephemeralType = _get_ephemeral_type(eowner)
                     if ephemeralType is _CONTAINER:
-                        self.containers.add(path)
+                        self.containers.setdefault(path, True)
                     elif ephemeralType is _TTL:
-                        self.ttls.add(path)
+                        self.ttls.setdefault(path, True)
                     else:
                         paths = ephemerals.get(eowner)
                         if paths is None:
@@ -1016,7 +1020,7 @@ class DataTree:
             return self.dataWatches.getWatchesSummary()
 
     def dumpEphemerals(self, pwriter) -> None:
-        ephemerals = list(self.ephemerals.items())
+        ephemerals = self.ephemerals.items()
         pwriter.write("Sessions with Ephemerals (" + str(len(ephemerals)) + "):\n")
         for owner, paths in ephemerals:
             pwriter.write("0x" + _hex(owner))
