@@ -638,7 +638,9 @@ def java_load_snapshot(jvm, data: bytes) -> tuple[JavaTree, dict[int, int]]:
 
 def test_snapshots_cross_load(jvm):
     py, jt, _ = run_sequence(jvm, 4242, 700, checkpoint=100)
-    sessions = {s: 3000 + i for i, s in enumerate([0x1000000000001, 0x1000000000002, -5])}
+    # ids of three servers' session trackers and odd ones, more than a default table holds
+    ids = [(sid << 56) + (0x19A3B4C5D6 << 8) + n for sid in (1, 2, 3) for n in range(15)] + [-5, 7 << 32 | 7]
+    sessions = {s: 3000 + i for i, s in enumerate(ids)}
 
     # ours -> Java
     oa = BinaryOutputArchive()
@@ -656,6 +658,7 @@ def test_snapshots_cross_load(jvm):
     # Java -> ours
     theirs = java_snapshot_bytes(jvm, jt, sessions)
     assert len(theirs) == len(ours)
+    assert theirs == ours
     loaded = DataTree()
     loaded_sessions: dict[int, int] = {}
     SerializeUtils.deserializeSnapshot(loaded, BinaryInputArchive(theirs), loaded_sessions)

@@ -260,14 +260,19 @@ class JavaHashSet(MutableSet):
                 self._grow(name)
 
 
-def hash_map_order(keys: Iterable[K], hashCode: Callable[[K], int]) -> list[K]:
-    """The iteration order of ``new HashMap<>()`` after putting each of the
-    distinct ``keys`` in turn, ``hashCode`` giving a key's Java hash: the order
-    of the puts, stably sorted by bucket of the final table (which doubles past
-    three quarters full, and when a bucket below 64 gets a ninth key)."""
+def hash_map_copy_capacity(size: int) -> int:
+    """The table size of ``new HashMap<>(m)`` for a map ``m`` of ``size`` entries."""
+    return table_size_for(int(_float32(_float32(size / 0.75) + 1.0)))
+
+
+def hash_map_order(keys: Iterable[K], hashCode: Callable[[K], int], capacity: int = 16) -> list[K]:
+    """The iteration order of a ``HashMap`` of ``capacity`` buckets (``new
+    HashMap<>()`` by default) after putting each of the distinct ``keys`` in
+    turn, ``hashCode`` giving a key's Java hash: the order of the puts, stably
+    sorted by bucket of the final table (which doubles past three quarters
+    full, and when a bucket below 64 gets a ninth key)."""
     names: list[K] = []
     spreads: list[int] = []
-    capacity = 16
     counts: dict[int, int] = {}
     for key in keys:
         h = hashCode(key)

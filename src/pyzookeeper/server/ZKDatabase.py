@@ -16,6 +16,7 @@ from collections import deque
 
 from pyzookeeper import ZooDefs, system_properties
 from pyzookeeper.common import Time
+from pyzookeeper.common.java_concurrent_hash_map import JavaConcurrentHashMap, long_hash
 from pyzookeeper.KeeperException import KeeperException
 from pyzookeeper.server.DataTree import DataTree
 from pyzookeeper.server.persistence import Util
@@ -64,7 +65,7 @@ class ZKDatabase:
 
     def __init__(self, snapLog: FileTxnSnapLog | None) -> None:
         self.dataTree = self.createDataTree()
-        self.sessionsWithTimeouts: dict[int, int] = {}
+        self.sessionsWithTimeouts: JavaConcurrentHashMap[int] = JavaConcurrentHashMap(long_hash)
         self.snapLog = snapLog
         self.minCommittedLog = 0
         self.maxCommittedLog = 0

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from pyzookeeper.common.java_concurrent_hash_map import long_hash
+from pyzookeeper.common.java_hash_set import hash_map_copy_capacity, hash_map_order
 from pyzookeeper.jute.BinaryInputArchive import BinaryInputArchive
 from pyzookeeper.jute.Record import Record
 from pyzookeeper.server.DigestCalculator import isDigestEnabled, zooKeeperServerSwitch
@@ -115,12 +117,14 @@ def deserializeSnapshot(dt, ia, sessions: dict[int, int]) -> None:
 
 
 def serializeSnapshot(dt, oa, sessions: dict[int, int]) -> None:
-    """Write the sessions block (id -> timeout) and the tree."""
-    sessSnap = dict(sessions)
+    """Write the sessions block (id -> timeout) and the tree. The sessions go in
+    the order of Java's ``new HashMap<>(sessions)``."""
+    sessSnap = dict(sessions.items())
+    ids = hash_map_order(sessSnap, long_hash, hash_map_copy_capacity(len(sessSnap)))
     oa.writeInt(len(sessSnap), "count")
-    for sessionId, timeout in sessSnap.items():
+    for sessionId in ids:
         oa.writeLong(sessionId, "id")
-        oa.writeInt(timeout, "timeout")
+        oa.writeInt(sessSnap[sessionId], "timeout")
     dt.serialize(oa, "tree")
 
 
