@@ -265,7 +265,10 @@ SAME_SHAPE = ["srvr", "stat", "cons", "conf", "dump", "wchs", "wchp", "wchc", "d
               "gtmk", "hash"]
 
 
-def test_output_has_the_shape_of_javas(java_available, tmp_path):
+def words_after(tmp_path, scenario, words: list[str]) -> dict[str, dict[str, str]]:
+    """``{"java"|"ours": {word: output}}``: each server gets ``scenario(zk)`` from one
+    kazoo session, then answers ``words`` while that session is open; its id
+    reads ``<session>``."""
     from kazoo.client import KazooClient
 
     outputs = {}
@@ -276,14 +279,23 @@ def test_output_has_the_shape_of_javas(java_available, tmp_path):
             zk = KazooClient(hosts=srv.hosts)
             zk.start()
             try:
-                zk.create("/w", b"x")
-                zk.create("/e", b"", ephemeral=True)
-                zk.get("/w", watch=lambda event: None)
-                outputs[name] = {w: four_letter_word(srv.port, w) for w in SAME_SHAPE + ["mntr", "envi"]}
+                scenario(zk)
+                session = f"0x{zk.client_id[0]:x}"
+                outputs[name] = {w: four_letter_word(srv.port, w).replace(session, "<session>") for w in words}
             finally:
                 zk.stop()
                 zk.close()
     restore_properties(saved)
+    return outputs
+
+
+def test_output_has_the_shape_of_javas(java_available, tmp_path):
+    def scenario(zk) -> None:
+        zk.create("/w", b"x")
+        zk.create("/e", b"", ephemeral=True)
+        zk.get("/w", watch=lambda event: None)
+
+    outputs = words_after(tmp_path, scenario, SAME_SHAPE + ["mntr", "envi"])
     for word in SAME_SHAPE:
         ours, java = normalize(outputs["ours"][word]), normalize(outputs["java"][word])
         if word == "dump":
@@ -294,7 +306,7 @@ def test_output_has_the_shape_of_javas(java_available, tmp_path):
     def keys(text: str, sep: str) -> list[str]:
         return [line.split(sep)[0] for line in text.splitlines()]
 
-    assert sorted(keys(outputs["ours"]["mntr"], "\t")) == sorted(keys(outputs["java"]["mntr"], "\t"))
+    assert keys(outputs["ours"]["mntr"], "\t") == keys(outputs["java"]["mntr"], "\t")
     assert keys(outputs["ours"]["envi"], "=") == keys(outputs["java"]["envi"], "=")
 
 
@@ -308,3 +320,24 @@ def test_whitelist_follows_its_property():
         assert FourLetterCommands.isEnabled("mntr")
     finally:
         restore_properties(saved)
+
+
+def test_watch_dumps_list_paths_in_javas_order(java_available, tmp_path):
+    """wchp lists the watch table's paths, and wchc a session's paths, in the
+    order of Java's HashMap and HashSet, after watches come and go."""
+    def scenario(zk) -> None:
+        for i in range(40):
+            zk.create(f"/w{i}", b"x")
+            zk.get(f"/w{i}", watch=lambda event: None)
+        for i in range(25):
+            zk.exists(f"/n{i}", watch=lambda event: None)
+        # fired watches leave the tables
+        for i in range(0, 40, 3):
+            zk.set(f"/w{i}", b"y")
+        for i in range(0, 25, 4):
+            zk.create(f"/n{i}")
+        zk.sync("/")
+
+    outputs = words_after(tmp_path, scenario, ["wchp", "wchc"])
+    assert outputs["java"]["wchp"].count("\n") > 40
+    assert outputs["ours"] == outputs["java"]

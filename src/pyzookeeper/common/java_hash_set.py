@@ -129,7 +129,7 @@ class JavaHashSet(MutableSet):
     def copy_of(cls, c: Iterable[str]) -> JavaHashSet:
         """``new HashSet<>(c)``: sized for ``c``, then filled in ``c``'s iteration order."""
         items = list(c)
-        copy = cls(max(int(_float32(len(items) / 0.75)) + 1, 16))
+        copy = cls(hash_set_copy_capacity(len(items)))
         copy._putAll(items, c._map if isinstance(c, JavaHashSet) else {})
         return copy
 
@@ -258,6 +258,11 @@ class JavaHashSet(MutableSet):
             self._inOrder = False
             if len(m) > self._limit:
                 self._grow(name)
+
+
+def hash_set_copy_capacity(size: int) -> int:
+    """The table size of ``new HashSet<>(c)`` for a collection ``c`` of ``size`` elements."""
+    return table_size_for(max(int(_float32(size / 0.75)) + 1, 16))
 
 
 def hash_map_copy_capacity(size: int) -> int:

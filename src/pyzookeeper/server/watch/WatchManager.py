@@ -8,6 +8,11 @@ A null (None) path is kept as Java's HashMaps keep it, and fails where Java's
 fails (WatcherModeManager, PathParentIterator), leaving the tables as Java
 leaves them. Unlike Java, removing all the watches of a closing connection
 does not stop at a null path, and also drops what such a failure left behind.
+
+The paths of the watch table, and each watcher's paths, iterate in the order
+of Java's ``HashMap<String, ...>`` and ``HashSet<String>`` (wchp, wchc and the
+AdminServer's watch reports list them so); watchers, which Java orders by
+identity hash, come in Python's set order.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from pyzookeeper.common.java_concurrent_hash_map import long_hash
+from pyzookeeper.common.java_hash_set import JavaHashSet, hash_map_order, table_size_for
 from pyzookeeper.server.ServerMetrics import ServerMetrics
 from pyzookeeper.server.ServerWatcher import ServerWatcher
 from pyzookeeper.server.watch.IWatchManager import IWatchManager
@@ -31,6 +38,9 @@ from pyzookeeper.Watcher import EventType, KeeperState
 LOG = logging.getLogger(__name__)
 
 _STANDARD = WatcherMode.STANDARD
+# stands for a null path in the order of the watch table's keys: hash 0, as
+# Java's HashMap hashes null
+_NULL_PATH = "\0"
 
 
 def _isDeadWatcher(watcher) -> bool:
@@ -43,7 +53,9 @@ class WatchManager(IWatchManager):
 
     def __init__(self) -> None:
         self.watchTable: dict[str, set] = {}
-        self.watch2Paths: dict[object, set[str]] = {}
+        # the keys of watchTable, in Java's HashMap order
+        self.watchTableOrder = JavaHashSet()
+        self.watch2Paths: dict[object, JavaHashSet] = {}
         self.watcherModeManager = WatcherModeManager()
         self._lock = threading.Lock()
 
@@ -59,10 +71,11 @@ class WatchManager(IWatchManager):
             watchers = self.watchTable.get(path)
             if watchers is None:
                 watchers = self.watchTable[path] = set()
+                self.watchTableOrder.add(_NULL_PATH if path is None else path)
             watchers.add(watcher)
             paths = self.watch2Paths.get(watcher)
             if paths is None:
-                paths = self.watch2Paths[watcher] = set()
+                paths = self.watch2Paths[watcher] = JavaHashSet()
             self.watcherModeManager.setWatcherMode(watcher, path, watcherMode)
             if path in paths:
                 return False
@@ -83,7 +96,7 @@ class WatchManager(IWatchManager):
                 return False
             watchers.remove(watcher)
             if not watchers:
-                del self.watchTable[path]
+                self._dropPath(path)
             self.watcherModeManager.removeWatcher(watcher, path)
             return True
 
@@ -94,14 +107,18 @@ class WatchManager(IWatchManager):
                 return
             # a watch request that failed on a null path may have left the
             # watcher in the table, or its mode, without the path in ``paths``
-            paths.add(None)
-            for p in paths:
+            for p in [*paths, None]:
                 watchers = self.watchTable.get(p)
                 if watchers is not None:
                     watchers.discard(watcher)
                     if not watchers:
-                        del self.watchTable[p]
+                        self._dropPath(p)
                 self.watcherModeManager.discard_watcher(watcher, p)
+
+    def _dropPath(self, path) -> None:
+        """Remove an emptied path from the watch table (the lock is held)."""
+        del self.watchTable[path]
+        self.watchTableOrder.discard(_NULL_PATH if path is None else path)
 
     def triggerWatch(self, path: str, type: EventType, acl, suppress: WatcherOrBitSet | None = None):
         modes = self.watcherModeManager
@@ -135,7 +152,7 @@ class WatchManager(IWatchManager):
                             if paths is not None:
                                 paths.discard(localPath)
                 if not thisWatchers:
-                    del watchTable[localPath]
+                    self._dropPath(localPath)
         if not watchers:
             return None
         e = WatchedEvent(type, KeeperState.SyncConnected, path)
@@ -168,7 +185,7 @@ class WatchManager(IWatchManager):
     def dumpWatches(self, pwriter, byPath: bool) -> None:
         with self._lock:
             if byPath:
-                for path, watchers in self.watchTable.items():
+                for path, watchers in self._tableInOrder():
                     pwriter.write(_text(path) + "\n")
                     for w in watchers:
                         pwriter.write("\t0x" + _hex(w.getSessionId()) + "\n")
@@ -193,17 +210,34 @@ class WatchManager(IWatchManager):
 
     def getWatches(self) -> WatchesReport:
         with self._lock:
-            id2paths: dict[int, set[str]] = {}
-            for w, paths in self.watch2Paths.items():
-                id2paths[w.getSessionId()] = set(paths)
-            return WatchesReport(id2paths)
+            copies = {w.getSessionId(): JavaHashSet.copy_of(paths) for w, paths in self.watch2Paths.items()}
+            # a HashMap<Long, Set<String>>
+            return WatchesReport({sid: copies[sid] for sid in hash_map_order(copies, long_hash)})
 
     def getWatchesByPath(self) -> WatchesPathReport:
         with self._lock:
-            path2ids: dict[str, set[int]] = {}
-            for path, watchers in self.watchTable.items():
-                path2ids[path] = {w.getSessionId() for w in watchers}
+            # a HashMap<String, Set<Long>> filled in the watch table's order,
+            # each set sized for the path's watchers
+            table = self._tableInOrder()
+            keys = JavaHashSet()
+            for path, _ in table:
+                keys.add(_NULL_PATH if path is None else path)
+            byKey = {(_NULL_PATH if path is None else path): (path, watchers) for path, watchers in table}
+            path2ids: dict[str | None, list[int]] = {}
+            for key in keys.to_list():
+                path, watchers = byKey[key]
+                ids = list(dict.fromkeys(w.getSessionId() for w in watchers))
+                path2ids[path] = hash_map_order(ids, long_hash, table_size_for(len(watchers)))
             return WatchesPathReport(path2ids)
+
+    def _tableInOrder(self) -> list[tuple[str | None, set]]:
+        """The watch table's (path, watchers) in Java's order (the lock is held)."""
+        table = self.watchTable
+        out = []
+        for key in self.watchTableOrder.to_list():
+            path = None if key == _NULL_PATH and None in table else key
+            out.append((path, table[path]))
+        return out
 
     def getWatchesSummary(self) -> WatchesSummary:
         with self._lock:
